@@ -1,0 +1,60 @@
+//! The storage engine behind a small trait: keyed lookups, a listing, and write transactions.
+//! It knows nothing of the SDK rules (those live in `rules` and `store`), so another engine, such as a
+//! networked one, only has to provide these primitives with the same atomicity.
+
+use crate::error::Result;
+use crate::token::Token;
+
+/// One exact-match lookup on one column. Values are never empty (empty means absent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key<'a> {
+    Id(&'a str),
+    UserName(&'a str),
+    AccessToken(&'a str),
+    GrantToken(&'a str),
+    RefreshToken(&'a str),
+}
+
+impl Key<'_> {
+    pub fn column(&self) -> &'static str {
+        match self {
+            Key::Id(_) => "id",
+            Key::UserName(_) => "user_name",
+            Key::AccessToken(_) => "access_token",
+            Key::GrantToken(_) => "grant_token",
+            Key::RefreshToken(_) => "refresh_token",
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        match *self {
+            Key::Id(v) | Key::UserName(v) | Key::AccessToken(v) | Key::GrantToken(v) | Key::RefreshToken(v) => v,
+        }
+    }
+}
+
+/// Reads that run on their own (each one statement, so each sees one consistent state).
+pub trait Engine: Send {
+    /// The first token (lowest numeric id) whose column equals the key's value.
+    fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>>;
+    /// Every token in numeric id order.
+    fn list(&mut self) -> Result<Vec<Token>>;
+    /// Starts a write transaction that holds the store's write lock until commit or drop (rollback).
+    fn write(&mut self) -> Result<Box<dyn WriteTxn + '_>>;
+}
+
+/// Operations inside a write transaction; nothing is visible to others until `commit`.
+pub trait WriteTxn {
+    fn lookup(&self, key: Key<'_>) -> Result<Option<Token>>;
+    /// The largest id that is a decimal number, 0 when there is none.
+    fn max_numeric_id(&self) -> Result<u64>;
+    /// Adds a row; the token's id is set and not yet used.
+    fn insert(&self, token: &Token) -> Result<()>;
+    /// Replaces all ten columns of the row with the token's id.
+    fn update(&self, token: &Token) -> Result<()>;
+    /// Removes the row with this id; false when there was none.
+    fn delete(&self, id: &str) -> Result<bool>;
+    /// Removes every row; returns how many there were.
+    fn purge(&self) -> Result<usize>;
+    fn commit(self: Box<Self>) -> Result<()>;
+}

@@ -1,0 +1,215 @@
+//! The C ABI, kept thin: check and convert arguments, call the store, write outputs, map errors.
+//! Every export catches panics (ZTS_INTERNAL), checks every pointer, and writes its outputs only on
+//! success. Strings it returns are owned by the caller and freed with `zts_string_free`.
+
+#![allow(non_camel_case_types, clippy::missing_safety_doc)]
+
+use crate::error::{Error, Result, Status};
+use crate::options::Options;
+use crate::store::Store;
+use crate::token::{list_to_json, Token};
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// An open token store. Opaque: create it with `zts_open`, release it with `zts_close`.
+pub struct zts_store {
+    store: Store,
+}
+
+/// Runs `body` behind the panic boundary and reports its outcome: the status, and on failure an owned
+/// message in `*out_error` (set to NULL on success).
+fn guard(out_error: *mut *mut c_char, body: impl FnOnce() -> Result<()>) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::internal(format!("zts bug: a panic was caught ({what}); please report it")))
+    });
+    let (status, message) = match outcome {
+        Ok(()) => (Status::Ok, None),
+        Err(e) => (e.status, Some(e.message)),
+    };
+    if !out_error.is_null() {
+        let message = message.map_or(ptr::null_mut(), owned_c_string);
+        // SAFETY: the caller passes NULL or a pointer to writable storage for one `char *`.
+        unsafe { *out_error = message };
+    }
+    status as i32
+}
+
+fn owned_c_string(s: String) -> *mut c_char {
+    let c = CString::new(s).unwrap_or_else(|e| {
+        let mut bytes = e.into_vec();
+        bytes.retain(|b| *b != 0);
+        CString::new(bytes).expect("NUL bytes removed")
+    });
+    c.into_raw()
+}
+
+/// Writes an owned string to an out pointer the caller may have left NULL.
+unsafe fn put(out: *mut *mut c_char, value: String) {
+    if !out.is_null() {
+        *out = owned_c_string(value);
+    }
+}
+
+/// Borrows a required C string argument as UTF-8.
+unsafe fn text<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(Error::invalid_argument(format!("{name} is NULL")));
+    }
+    CStr::from_ptr(p).to_str().map_err(|e| {
+        Error::invalid_argument(format!("{name} is not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))
+    })
+}
+
+unsafe fn store<'a>(p: *const zts_store) -> Result<&'a Store> {
+    p.as_ref().map(|s| &s.store).ok_or_else(|| Error::invalid_argument("store is NULL"))
+}
+
+unsafe fn token(p: *const c_char) -> Result<Token> {
+    Token::from_json(text(p, "token_json")?)
+}
+
+/// Opens the token store at `location` (a file path, or ":memory:" for a private in-memory store),
+/// creating it when it does not exist.
+///
+/// `options_json` may be NULL or a JSON object with any of: "busy_timeout_ms" (integer, default
+/// 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" ("full",
+/// the default, or "normal"). An unknown option or a wrong type gives ZTS_INVALID_ARGUMENT.
+///
+/// On ZTS_OK `*out_store` receives a handle to release with `zts_close` (if `out_store` is NULL the
+/// store is opened, checked and closed again). Statuses: ZTS_INVALID_ARGUMENT, ZTS_IO (missing
+/// directory, permission, read-only file, a directory), ZTS_CORRUPT (empty, truncated or non-SQLite
+/// file), ZTS_INCOMPATIBLE (a newer zts schema or another schema), ZTS_BUSY, ZTS_INTERNAL. A file that
+/// is refused is never modified.
+#[no_mangle]
+pub unsafe extern "C" fn zts_open(
+    location: *const c_char,
+    options_json: *const c_char,
+    out_store: *mut *mut zts_store,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let location = text(location, "location")?;
+        let options = if options_json.is_null() { None } else { Some(text(options_json, "options_json")?) };
+        let store = Store::open(location, &Options::from_json(options)?)?;
+        if !out_store.is_null() {
+            *out_store = Box::into_raw(Box::new(zts_store { store }));
+        }
+        Ok(())
+    })
+}
+
+/// Closes a store and frees its handle. NULL is a no-op. Closing a handle while another thread is
+/// still inside a call on it is the caller's bug (undefined behaviour), as is closing it twice.
+#[no_mangle]
+pub unsafe extern "C" fn zts_close(store: *mut zts_store) {
+    if !store.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(Box::from_raw(store))));
+    }
+}
+
+/// Saves a token (a JSON object, see the README) and returns the stored token in `*out_token_json`.
+///
+/// A token with an "id" updates that row; without one, the SDK rules find the row (user_name, else
+/// access_token without client credentials, else grant_token, else refresh_token with them). On a
+/// match, the token's non-null fields replace the stored ones. With no match the token is inserted
+/// and, without an id, gets the next numeric id. Statuses: ZTS_INVALID_ARGUMENT, ZTS_INVALID_JSON,
+/// ZTS_INVALID_TOKEN (nothing to store, a bad id or expiry_time), ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
+#[no_mangle]
+pub unsafe extern "C" fn zts_save(
+    store: *mut zts_store,
+    token_json: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let saved = self::store(store)?.save(&token(token_json)?)?;
+        put(out_token_json, saved.to_json());
+        Ok(())
+    })
+}
+
+/// Finds the stored token a query token matches, by the SDK rules of `zts_save`; a query with none of
+/// their keys but an "id" matches by id. Returns the whole stored token in `*out_token_json`.
+/// Statuses: ZTS_NOT_FOUND, ZTS_INVALID_TOKEN (nothing to match on), ZTS_INVALID_ARGUMENT,
+/// ZTS_INVALID_JSON, ZTS_IO, ZTS_CORRUPT.
+#[no_mangle]
+pub unsafe extern "C" fn zts_find(
+    store: *mut zts_store,
+    token_json: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let found = self::store(store)?.find(&token(token_json)?)?;
+        put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
+/// Returns the token with this id in `*out_token_json`. Statuses: ZTS_NOT_FOUND,
+/// ZTS_INVALID_ARGUMENT (NULL, empty or non-UTF-8 id), ZTS_IO, ZTS_CORRUPT.
+#[no_mangle]
+pub unsafe extern "C" fn zts_find_by_id(
+    store: *mut zts_store,
+    id: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let found = self::store(store)?.find_by_id(text(id, "id")?)?;
+        put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
+/// Returns every token, as a JSON array in numeric id order, in `*out_tokens_json`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_list(store: *mut zts_store, out_tokens_json: *mut *mut c_char, out_error: *mut *mut c_char) -> i32 {
+    guard(out_error, || {
+        let tokens = self::store(store)?.list()?;
+        put(out_tokens_json, list_to_json(&tokens));
+        Ok(())
+    })
+}
+
+/// Deletes the token with this id. Statuses: ZTS_NOT_FOUND (no such id, as the SDK FileStore),
+/// ZTS_INVALID_ARGUMENT, ZTS_BUSY, ZTS_IO.
+#[no_mangle]
+pub unsafe extern "C" fn zts_delete(store: *mut zts_store, id: *const c_char, out_error: *mut *mut c_char) -> i32 {
+    guard(out_error, || self::store(store)?.delete(text(id, "id")?))
+}
+
+/// Deletes every token. Statuses: ZTS_INVALID_ARGUMENT, ZTS_BUSY, ZTS_IO.
+#[no_mangle]
+pub unsafe extern "C" fn zts_purge(store: *mut zts_store, out_error: *mut *mut c_char) -> i32 {
+    guard(out_error, || self::store(store)?.purge().map(drop))
+}
+
+/// Frees a string returned by zts (a token, a list or an error message). NULL is a no-op. Never free
+/// these with free(), and never pass a string zts did not return.
+#[no_mangle]
+pub unsafe extern "C" fn zts_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(CString::from_raw(s))));
+    }
+}
+
+/// The library's version ("MAJOR.MINOR.PATCH"), a static string: do not free it. Compare it with
+/// ZTS_VERSION to check that the header and the loaded library agree.
+#[no_mangle]
+pub extern "C" fn zts_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The name of a status ("ZTS_NOT_FOUND" for 1), or "ZTS_UNKNOWN_STATUS" for a number zts does not
+/// define. A static string: do not free it.
+#[no_mangle]
+pub extern "C" fn zts_status_name(status: i32) -> *const c_char {
+    Status::from_code(status).map_or(c"ZTS_UNKNOWN_STATUS", Status::c_name).as_ptr()
+}

@@ -1,0 +1,23 @@
+//! zts, the Zoho token store: one SQLite-backed OAuth TokenStore with a C ABI, shared by the Zoho CRM
+//! SDKs of every language. Modules, one concern each:
+//! - `token`: the token model and its JSON;
+//! - `rules`: the SDK store rules (matching, merging, ids), all in one place;
+//! - `store`: the six operations, applying the rules over an engine;
+//! - `engine` / `sqlite`: the storage trait and its SQLite implementation;
+//! - `options`: the open options;
+//! - `ffi`: the C ABI (include/zts.h), conversion only;
+//! - `error`: statuses and the error type.
+
+pub mod engine;
+pub mod error;
+pub mod ffi;
+pub mod options;
+pub mod rules;
+pub mod sqlite;
+pub mod store;
+pub mod token;
+
+pub use error::{Error, Result, Status};
+pub use options::{Options, Synchronous};
+pub use store::Store;
+pub use token::Token;

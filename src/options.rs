@@ -1,0 +1,113 @@
+//! Open options, given to `zts_open` as a JSON object. Unknown keys and wrong types are refused.
+
+use crate::error::{shown, Error, Result};
+use serde_json::Value;
+
+/// How hard SQLite works to keep a commit through a power loss (PRAGMA synchronous in WAL mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Synchronous {
+    /// fsync on every commit: an acknowledged save survives a process kill and a power loss.
+    Full,
+    /// fsync at checkpoints only: survives a process kill; a power loss may undo the latest commits.
+    Normal,
+}
+
+impl Synchronous {
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How long a call waits for another process's write lock before giving up with ZTS_BUSY.
+    pub busy_timeout_ms: u32,
+    /// Open without writing anything; saves, deletes and purges fail with ZTS_IO.
+    pub read_only: bool,
+    /// Create the file when it does not exist (otherwise ZTS_IO).
+    pub create: bool,
+    pub synchronous: Synchronous,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { busy_timeout_ms: 5000, read_only: false, create: true, synchronous: Synchronous::Full }
+    }
+}
+
+const KEYS: &str = "busy_timeout_ms, read_only, create, synchronous";
+
+impl Options {
+    /// Parses the options object; `None` (a NULL pointer) means the defaults.
+    pub fn from_json(json: Option<&str>) -> Result<Options> {
+        let mut options = Options::default();
+        let Some(json) = json else { return Ok(options) };
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::invalid_argument(format!("options_json is not valid JSON: {e}")))?;
+        let Value::Object(map) = value else {
+            return Err(Error::invalid_argument("options_json must be a JSON object"));
+        };
+        for (key, value) in &map {
+            let wrong = |wanted: &str| Error::invalid_argument(format!("option \"{key}\" must be {wanted}"));
+            match key.as_str() {
+                "busy_timeout_ms" => {
+                    options.busy_timeout_ms = value
+                        .as_u64()
+                        .and_then(|ms| u32::try_from(ms).ok())
+                        .ok_or_else(|| wrong("an integer from 0 to 4294967295 (milliseconds)"))?
+                }
+                "read_only" => options.read_only = value.as_bool().ok_or_else(|| wrong("true or false"))?,
+                "create" => options.create = value.as_bool().ok_or_else(|| wrong("true or false"))?,
+                "synchronous" => {
+                    options.synchronous = match value.as_str() {
+                        Some("full") => Synchronous::Full,
+                        Some("normal") => Synchronous::Normal,
+                        _ => return Err(wrong("\"full\" or \"normal\"")),
+                    }
+                }
+                _ => {
+                    return Err(Error::invalid_argument(format!(
+                        "unknown option {} (known: {KEYS})",
+                        shown(key)
+                    )))
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_every_option() {
+        assert_eq!(Options::from_json(None).unwrap(), Options::default());
+        let o = Options::from_json(Some(
+            r#"{"busy_timeout_ms": 250, "read_only": true, "create": false, "synchronous": "normal"}"#,
+        ))
+        .unwrap();
+        assert_eq!(o, Options { busy_timeout_ms: 250, read_only: true, create: false, synchronous: Synchronous::Normal });
+    }
+
+    #[test]
+    fn refuses_unknown_keys_and_wrong_types_by_name() {
+        for (json, named) in [
+            (r#"{"timeout": 5}"#, "timeout"),
+            (r#"{"busy_timeout_ms": "5"}"#, "busy_timeout_ms"),
+            (r#"{"busy_timeout_ms": -1}"#, "busy_timeout_ms"),
+            (r#"{"read_only": 1}"#, "read_only"),
+            (r#"{"synchronous": "off"}"#, "synchronous"),
+            ("[]", "object"),
+            ("{", "JSON"),
+        ] {
+            let e = Options::from_json(Some(json)).unwrap_err();
+            assert_eq!(e.status, crate::error::Status::InvalidArgument);
+            assert!(e.message.contains(named), "{json}: {e}");
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! The SQLite engine: one file in WAL mode, the SDK DBStore's `oauthtoken` table, an index per lookup
+//! key, BEGIN IMMEDIATE around every write. Opening checks the file before SQLite touches it, creates a
+//! new store atomically with mode 0600, adopts an SDK-made table, and migrates older zts files in place.
+
+use crate::engine::{Engine, Key, WriteTxn};
+use crate::error::{Error, Result};
+use crate::options::Options;
+use crate::token::{Token, FIELDS};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, ErrorCode, OpenFlags, Row, TransactionBehavior};
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Read};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// PRAGMA application_id of a zts store: "zts1".
+pub const APPLICATION_ID: i32 = 0x7a74_7331;
+
+/// Schema steps: step `n` (1-based) takes a file from user_version n-1 to n. Version 0 is a file
+/// without zts marks: empty, or holding the SDK's `oauthtoken` table, which step 1 leaves as it is.
+pub const MIGRATIONS: [&str; 2] = [
+    // 1: the SDK DBStore table (same names and column order, so SDK code and the sqlite3 shell read it),
+    //    unique ids, and an index for each key the SDK rules match on.
+    "CREATE TABLE IF NOT EXISTS oauthtoken (
+        id varchar(10) NOT NULL, user_name varchar(255), client_id varchar(255),
+        client_secret varchar(255), refresh_token varchar(255), access_token varchar(255),
+        grant_token varchar(255), expiry_time varchar(20), redirect_url varchar(255),
+        api_domain varchar(255), PRIMARY KEY (id));
+     CREATE UNIQUE INDEX IF NOT EXISTS oauthtoken_id ON oauthtoken(id);
+     CREATE INDEX IF NOT EXISTS oauthtoken_user_name ON oauthtoken(user_name);
+     CREATE INDEX IF NOT EXISTS oauthtoken_access_token ON oauthtoken(access_token);
+     CREATE INDEX IF NOT EXISTS oauthtoken_grant_token ON oauthtoken(grant_token);
+     CREATE INDEX IF NOT EXISTS oauthtoken_refresh_token ON oauthtoken(refresh_token);",
+    // 2: ids in numeric order, for list and for the next id (text order puts "10" before "9").
+    "CREATE INDEX IF NOT EXISTS oauthtoken_numeric_id ON oauthtoken(CAST(id AS INTEGER), id);",
+];
+
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// The ten columns in SDK order, as a literal for `concat!`.
+macro_rules! columns {
+    () => {
+        "id, user_name, client_id, client_secret, refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain"
+    };
+}
+
+/// The lookup on one column; "ORDER BY rowid" is the SDK's file order and each index serves it
+/// without a sort. Column names are literals; values are always bound.
+macro_rules! select_where {
+    ($column:literal) => {
+        concat!("SELECT ", columns!(), " FROM oauthtoken WHERE ", $column, " = ?1 ORDER BY rowid LIMIT 1")
+    };
+}
+
+pub struct SqliteEngine {
+    conn: Connection,
+    /// The file, for messages ("" for :memory:).
+    path: String,
+    options: Options,
+}
+
+impl SqliteEngine {
+    pub fn open(location: &str, options: &Options) -> Result<SqliteEngine> {
+        if location.is_empty() {
+            return Err(Error::invalid_argument("location is empty: give a file path or \":memory:\""));
+        }
+        let engine = if location == ":memory:" {
+            let conn = Connection::open_in_memory().map_err(|e| sql_error(e, "", options))?;
+            let engine = SqliteEngine { conn, path: String::new(), options: options.clone() };
+            engine.in_write_txn(|| engine.run_steps(0))?;
+            engine
+        } else {
+            let path = Path::new(location);
+            match fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => return Err(Error::io(format!("{location} is a directory, not a store file"))),
+                Ok(meta) => check_file(path, &meta, options)?,
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    if !options.create || options.read_only {
+                        return Err(Error::io(format!("{location} does not exist (and the options say not to create it)")));
+                    }
+                    create_store(path, options)?;
+                }
+                Err(e) => return Err(io_error(path, e)),
+            }
+            SqliteEngine::connect(location, options)?
+        };
+        engine.conn.set_prepared_statement_cache_capacity(32);
+        Ok(engine)
+    }
+
+    /// Opens an existing file and brings it to the current schema.
+    fn connect(location: &str, options: &Options) -> Result<SqliteEngine> {
+        let mode = if options.read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
+        let flags = mode | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let conn = Connection::open_with_flags(location, flags).map_err(|e| sql_error(e, location, options))?;
+        let engine = SqliteEngine { conn, path: location.to_owned(), options: options.clone() };
+        engine.configure()?;
+        let marks = engine.marks()?;
+        if marks.needs_migration() {
+            if options.read_only {
+                return Err(Error::incompatible(format!(
+                    "{location} has zts schema version {} and needs an upgrade to {SCHEMA_VERSION}; open it once without read_only",
+                    marks.user_version
+                )));
+            }
+            engine.migrate()?;
+        }
+        if !options.read_only {
+            // Persistent in the file; done after the checks so that a refused file is never written.
+            engine.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| engine.error(e))?;
+        }
+        Ok(engine)
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn
+            .busy_timeout(std::time::Duration::from_millis(self.options.busy_timeout_ms.into()))
+            .and_then(|_| self.conn.pragma_update(None, "synchronous", self.options.synchronous.pragma()))
+            .map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: rusqlite::Error) -> Error {
+        sql_error(e, &self.path, &self.options)
+    }
+
+    /// The zts marks of the file, refusing files that are not a zts store, an SDK table or empty.
+    fn marks(&self) -> Result<Marks> {
+        let conn = &self.conn;
+        let read = || -> rusqlite::Result<Marks> {
+            let application_id = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+            let user_version = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+            let tables = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('oauthtoken') ORDER BY cid")?;
+            let columns = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(Marks { application_id, user_version, tables, columns })
+        };
+        let marks = read().map_err(|e| self.error(e))?;
+        marks.check(&self.path)?;
+        Ok(marks)
+    }
+
+    /// Runs the missing schema steps in one write transaction, re-reading the marks under the lock
+    /// since another process may have migrated the file meanwhile.
+    fn migrate(&self) -> Result<()> {
+        self.in_write_txn(|| {
+            let marks = self.marks()?;
+            if marks.needs_migration() {
+                self.run_steps(marks.version())
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    fn in_write_txn(&self, work: impl FnOnce() -> Result<()>) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.error(e))?;
+        let result = work();
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.conn.execute_batch(end).map_err(|e| self.error(e))?;
+        result
+    }
+
+    fn run_steps(&self, from: i32) -> Result<()> {
+        for (index, step) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+            self.conn.execute_batch(step).map_err(|e| {
+                let e = self.error(e);
+                if e.message.contains("UNIQUE") {
+                    Error::incompatible(format!("{}: the oauthtoken table holds one id twice, so zts cannot adopt it", self.path))
+                } else {
+                    e.context(format!("schema step {}", index + 1))
+                }
+            })?;
+        }
+        self.conn
+            .execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"))
+            .map_err(|e| self.error(e))
+    }
+}
+
+/// What a file says about itself, read before anything is written to it.
+struct Marks {
+    application_id: i32,
+    user_version: i32,
+    tables: Vec<String>,
+    columns: Vec<String>,
+}
+
+impl Marks {
+    fn is_zts(&self) -> bool {
+        self.application_id == APPLICATION_ID
+    }
+
+    /// The schema version: a file without zts marks is version 0 whatever its user_version.
+    fn version(&self) -> i32 {
+        if self.is_zts() { self.user_version } else { 0 }
+    }
+
+    fn needs_migration(&self) -> bool {
+        self.version() < SCHEMA_VERSION
+    }
+
+    fn check(&self, path: &str) -> Result<()> {
+        if self.is_zts() {
+            if self.user_version > SCHEMA_VERSION {
+                return Err(Error::incompatible(format!(
+                    "{path} has zts schema version {}, newer than this zts {} understands ({SCHEMA_VERSION}); use a newer zts",
+                    self.user_version,
+                    env!("CARGO_PKG_VERSION")
+                )));
+            }
+        } else if self.application_id != 0 {
+            return Err(Error::incompatible(format!(
+                "{path} belongs to another application (application_id {:#x})",
+                self.application_id
+            )));
+        }
+        let has_table = self.tables.iter().any(|t| t.eq_ignore_ascii_case("oauthtoken"));
+        if !has_table && !self.tables.is_empty() {
+            return Err(Error::incompatible(format!(
+                "{path} is an SQLite database of another schema (tables: {}), not a token store",
+                self.tables.join(", ")
+            )));
+        }
+        let sdk_columns = self.columns.len() == FIELDS.len()
+            && self.columns.iter().zip(FIELDS).all(|(c, f)| c.eq_ignore_ascii_case(f));
+        if has_table && !sdk_columns {
+            return Err(Error::incompatible(format!(
+                "{path} has an oauthtoken table with columns ({}), not the SDK's ({})",
+                self.columns.join(", "),
+                FIELDS.join(", ")
+            )));
+        }
+        if self.is_zts() && !has_table {
+            return Err(Error::corrupt(format!("{path} is marked as a zts store but has no oauthtoken table")));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses, before SQLite opens it, a file SQLite would misread or silently treat as a new database.
+fn check_file(path: &Path, meta: &fs::Metadata, options: &Options) -> Result<()> {
+    let shown = path.display();
+    if meta.len() == 0 {
+        return Err(Error::corrupt(format!(
+            "{shown} is empty (0 bytes), not a zts store; zts creates a store only where no file exists"
+        )));
+    }
+    if !options.read_only && meta.permissions().mode() & 0o222 == 0 {
+        return Err(Error::io(format!(
+            "{shown} is read-only (mode {:o}); give {{\"read_only\": true}} to read it",
+            meta.permissions().mode() & 0o777
+        )));
+    }
+    let mut header = [0u8; 100];
+    let mut file = File::open(path).map_err(|e| io_error(path, e))?;
+    let mut filled = 0;
+    while filled < header.len() {
+        match file.read(&mut header[filled..]).map_err(|e| io_error(path, e))? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    if filled < header.len() || &header[..16] != b"SQLite format 3\0" {
+        return Err(Error::corrupt(format!("{shown} is not an SQLite database")));
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65536,
+        n => u64::from(n),
+    };
+    if !page_size.is_power_of_two() || page_size < 512 {
+        return Err(Error::corrupt(format!("{shown} has a damaged SQLite header (page size {page_size})")));
+    }
+    let be32 = |at: usize| u64::from(u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]));
+    let (pages, change_counter, valid_for) = (be32(28), be32(24), be32(92));
+    let wal_has_frames = fs::metadata(format!("{}-wal", path.display())).map(|m| m.len() > 32).unwrap_or(false);
+    let short = meta.len() % page_size != 0 || (pages != 0 && change_counter == valid_for && meta.len() < pages * page_size);
+    if short && !wal_has_frames {
+        return Err(Error::corrupt(format!(
+            "{shown} is truncated: its header says {pages} pages of {page_size} bytes, the file has {} bytes",
+            meta.len()
+        )));
+    }
+    if !options.read_only {
+        OpenOptions::new().write(true).open(path).map_err(|e| io_error(path, e))?;
+    }
+    Ok(())
+}
+
+/// Creates a complete, empty store at `path` with mode 0600, atomically: it is built under a
+/// temporary name and hard-linked into place, which fails rather than replace a file another process
+/// created meanwhile (then that file is used). No one ever sees a half-made or zero-byte store.
+fn create_store(path: &Path, options: &Options) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let temp = dir.join(format!(".{name}.zts-new-{}-{nanos}", std::process::id()));
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp).map_err(|e| {
+        if e.kind() == ErrorKind::NotFound {
+            Error::io(format!("cannot create {}: directory {} does not exist", path.display(), dir.display()))
+        } else {
+            io_error(path, e)
+        }
+    })?;
+    let built = (|| {
+        let temp_str = temp.to_string_lossy();
+        let conn = Connection::open(&*temp_str).map_err(|e| sql_error(e, &temp_str, options))?;
+        let engine = SqliteEngine { conn, path: temp_str.to_string(), options: options.clone() };
+        engine.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| engine.error(e))?;
+        engine.in_write_txn(|| engine.run_steps(0))?;
+        engine.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| engine.error(e))?;
+        engine.conn.close().map_err(|(_, e)| sql_error(e, &temp_str, options))?;
+        match fs::hard_link(&temp, path) {
+            Ok(()) => File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| io_error(&dir, e)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(io_error(path, e)),
+        }
+    })();
+    for leftover in [temp.clone(), PathBuf::from(format!("{}-wal", temp.display())), PathBuf::from(format!("{}-shm", temp.display()))] {
+        let _ = fs::remove_file(leftover);
+    }
+    built
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::io(format!("{}: {e}", path.display()))
+}
+
+/// Maps an SQLite failure to a status. SQLite's messages never contain bound values, so no secret.
+fn sql_error(e: rusqlite::Error, path: &str, options: &Options) -> Error {
+    let place = if path.is_empty() { "in-memory store".to_owned() } else { path.to_owned() };
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::new(
+            crate::error::Status::Busy,
+            format!(
+                "{place} is locked by another connection writing to it; gave up after busy_timeout_ms={} ({e})",
+                options.busy_timeout_ms
+            ),
+        ),
+        Some(ErrorCode::ReadOnly) => Error::io(format!("{place} is read-only: {e}")),
+        Some(
+            ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::SystemIoFailure
+            | ErrorCode::DiskFull
+            | ErrorCode::NoLargeFileSupport
+            | ErrorCode::FileLockingProtocolFailed,
+        ) => Error::io(format!("{place}: {e}")),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::corrupt(format!("{place} is damaged: {e}")),
+        _ => Error::internal(format!("{place}: unexpected SQLite error: {e}")),
+    }
+}
+
+fn row_to_token(row: &Row<'_>) -> rusqlite::Result<Token> {
+    let mut values: [Option<String>; 10] = Default::default();
+    for (index, slot) in values.iter_mut().enumerate() {
+        *slot = match row.get_ref(index)? {
+            ValueRef::Null => None,
+            ValueRef::Integer(i) => Some(i.to_string()),
+            // An adopted file may hold a PHP float expiry; keep it integral when it is.
+            ValueRef::Real(f) if f.fract() == 0.0 && f.abs() < 1e18 => Some((f as i64).to_string()),
+            ValueRef::Real(f) => Some(f.to_string()),
+            ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        }
+        .filter(|s| !s.is_empty());
+    }
+    Ok(Token::from_values(values))
+}
+
+fn lookup(conn: &Connection, key: Key<'_>) -> rusqlite::Result<Option<Token>> {
+    let sql = match key {
+        Key::Id(_) => select_where!("id"),
+        Key::UserName(_) => select_where!("user_name"),
+        Key::AccessToken(_) => select_where!("access_token"),
+        Key::GrantToken(_) => select_where!("grant_token"),
+        Key::RefreshToken(_) => select_where!("refresh_token"),
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([key.value()])?;
+    rows.next()?.map(row_to_token).transpose()
+}
+
+impl Engine for SqliteEngine {
+    fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>> {
+        lookup(&self.conn, key).map_err(|e| self.error(e))
+    }
+
+    fn list(&mut self) -> Result<Vec<Token>> {
+        let run = || -> rusqlite::Result<Vec<Token>> {
+            let mut stmt = self
+                .conn
+                .prepare_cached(concat!("SELECT ", columns!(), " FROM oauthtoken ORDER BY CAST(id AS INTEGER), id"))?;
+            let rows = stmt.query_map([], row_to_token)?;
+            rows.collect()
+        };
+        run().map_err(|e| self.error(e))
+    }
+
+    fn write(&mut self) -> Result<Box<dyn WriteTxn + '_>> {
+        if self.options.read_only {
+            return Err(Error::io(format!("{} was opened read_only: nothing can be written", self.path)));
+        }
+        let path = self.path.clone();
+        let options = self.options.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(e, &path, &options))?;
+        Ok(Box::new(SqliteTxn { tx, path, options }))
+    }
+}
+
+struct SqliteTxn<'c> {
+    tx: rusqlite::Transaction<'c>,
+    path: String,
+    options: Options,
+}
+
+impl SqliteTxn<'_> {
+    fn error(&self, e: rusqlite::Error) -> Error {
+        sql_error(e, &self.path, &self.options)
+    }
+
+    fn write_row(&self, sql: &str, token: &Token) -> Result<()> {
+        let values = token.values();
+        self.tx
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values.iter().map(|v| v.as_deref()))))
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+}
+
+impl WriteTxn for SqliteTxn<'_> {
+    fn lookup(&self, key: Key<'_>) -> Result<Option<Token>> {
+        lookup(&self.tx, key).map_err(|e| self.error(e))
+    }
+
+    fn max_numeric_id(&self) -> Result<u64> {
+        self.tx
+            .prepare_cached("SELECT CAST(id AS INTEGER) FROM oauthtoken ORDER BY CAST(id AS INTEGER) DESC, id DESC LIMIT 1")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, i64>(0)).or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(0),
+                e => Err(e),
+            }))
+            .map(|max| max.max(0) as u64)
+            .map_err(|e| self.error(e))
+    }
+
+    fn insert(&self, token: &Token) -> Result<()> {
+        self.write_row(concat!("INSERT INTO oauthtoken (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"), token)
+    }
+
+    fn update(&self, token: &Token) -> Result<()> {
+        self.write_row(
+            "UPDATE oauthtoken SET user_name = ?2, client_id = ?3, client_secret = ?4, refresh_token = ?5,
+             access_token = ?6, grant_token = ?7, expiry_time = ?8, redirect_url = ?9, api_domain = ?10 WHERE id = ?1",
+            token,
+        )
+    }
+
+    fn delete(&self, id: &str) -> Result<bool> {
+        self.tx
+            .prepare_cached("DELETE FROM oauthtoken WHERE id = ?1")
+            .and_then(|mut stmt| stmt.execute([id]))
+            .map(|n| n > 0)
+            .map_err(|e| self.error(e))
+    }
+
+    fn purge(&self) -> Result<usize> {
+        self.tx.execute("DELETE FROM oauthtoken", []).map_err(|e| self.error(e))
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        let (path, options) = (self.path.clone(), self.options.clone());
+        self.tx.commit().map_err(|e| sql_error(e, &path, &options))
+    }
+}
