@@ -170,7 +170,11 @@ pub unsafe extern "C" fn zts_find_by_id(
 
 /// Returns every token, as a JSON array in numeric id order, in `*out_tokens_json`.
 #[no_mangle]
-pub unsafe extern "C" fn zts_list(store: *mut zts_store, out_tokens_json: *mut *mut c_char, out_error: *mut *mut c_char) -> i32 {
+pub unsafe extern "C" fn zts_list(
+    store: *mut zts_store,
+    out_tokens_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
     guard(out_error, || {
         let tokens = self::store(store)?.list()?;
         put(out_tokens_json, list_to_json(&tokens));

@@ -68,12 +68,7 @@ impl Options {
                         _ => return Err(wrong("\"full\" or \"normal\"")),
                     }
                 }
-                _ => {
-                    return Err(Error::invalid_argument(format!(
-                        "unknown option {} (known: {KEYS})",
-                        shown(key)
-                    )))
-                }
+                _ => return Err(Error::invalid_argument(format!("unknown option {} (known: {KEYS})", shown(key)))),
             }
         }
         Ok(options)
@@ -91,7 +86,10 @@ mod tests {
             r#"{"busy_timeout_ms": 250, "read_only": true, "create": false, "synchronous": "normal"}"#,
         ))
         .unwrap();
-        assert_eq!(o, Options { busy_timeout_ms: 250, read_only: true, create: false, synchronous: Synchronous::Normal });
+        assert_eq!(
+            o,
+            Options { busy_timeout_ms: 250, read_only: true, create: false, synchronous: Synchronous::Normal }
+        );
     }
 
     #[test]

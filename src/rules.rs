@@ -160,7 +160,16 @@ mod tests {
         let stored = tok(&[("id", "1"), ("user_name", "u"), ("refresh_token", "r1"), ("access_token", "a1")]);
         let incoming = tok(&[("id", "9"), ("access_token", "a2"), ("expiry_time", "5")]);
         let merged = merge(&stored, &incoming);
-        assert_eq!(merged, tok(&[("id", "1"), ("user_name", "u"), ("refresh_token", "r1"), ("access_token", "a2"), ("expiry_time", "5")]));
+        assert_eq!(
+            merged,
+            tok(&[
+                ("id", "1"),
+                ("user_name", "u"),
+                ("refresh_token", "r1"),
+                ("access_token", "a2"),
+                ("expiry_time", "5")
+            ])
+        );
     }
 
     #[test]

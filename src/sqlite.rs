@@ -72,11 +72,15 @@ impl SqliteEngine {
         } else {
             let path = Path::new(location);
             match fs::metadata(path) {
-                Ok(meta) if meta.is_dir() => return Err(Error::io(format!("{location} is a directory, not a store file"))),
+                Ok(meta) if meta.is_dir() => {
+                    return Err(Error::io(format!("{location} is a directory, not a store file")))
+                }
                 Ok(meta) => check_file(path, &meta, options)?,
                 Err(e) if e.kind() == ErrorKind::NotFound => {
                     if !options.create || options.read_only {
-                        return Err(Error::io(format!("{location} does not exist (and the options say not to create it)")));
+                        return Err(Error::io(format!(
+                            "{location} does not exist (and the options say not to create it)"
+                        )));
                     }
                     create_store(path, options)?;
                 }
@@ -91,7 +95,7 @@ impl SqliteEngine {
     /// Opens an existing file and brings it to the current schema.
     fn connect(location: &str, options: &Options) -> Result<SqliteEngine> {
         let mode = if options.read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
-        let flags = mode | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let flags = mode | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(location, flags).map_err(|e| sql_error(e, location, options))?;
         let engine = SqliteEngine { conn, path: location.to_owned(), options: options.clone() };
         engine.configure()?;
@@ -129,7 +133,8 @@ impl SqliteEngine {
         let read = || -> rusqlite::Result<Marks> {
             let application_id = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
             let user_version = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+            let mut stmt =
+                conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
             let tables = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
             let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('oauthtoken') ORDER BY cid")?;
             let columns = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
@@ -166,14 +171,19 @@ impl SqliteEngine {
             self.conn.execute_batch(step).map_err(|e| {
                 let e = self.error(e);
                 if e.message.contains("UNIQUE") {
-                    Error::incompatible(format!("{}: the oauthtoken table holds one id twice, so zts cannot adopt it", self.path))
+                    Error::incompatible(format!(
+                        "{}: the oauthtoken table holds one id twice, so zts cannot adopt it",
+                        self.path
+                    ))
                 } else {
                     e.context(format!("schema step {}", index + 1))
                 }
             })?;
         }
         self.conn
-            .execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"))
+            .execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
+            ))
             .map_err(|e| self.error(e))
     }
 }
@@ -193,7 +203,11 @@ impl Marks {
 
     /// The schema version: a file without zts marks is version 0 whatever its user_version.
     fn version(&self) -> i32 {
-        if self.is_zts() { self.user_version } else { 0 }
+        if self.is_zts() {
+            self.user_version
+        } else {
+            0
+        }
     }
 
     fn needs_migration(&self) -> bool {
@@ -274,7 +288,8 @@ fn check_file(path: &Path, meta: &fs::Metadata, options: &Options) -> Result<()>
     let be32 = |at: usize| u64::from(u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]));
     let (pages, change_counter, valid_for) = (be32(28), be32(24), be32(92));
     let wal_has_frames = fs::metadata(format!("{}-wal", path.display())).map(|m| m.len() > 32).unwrap_or(false);
-    let short = meta.len() % page_size != 0 || (pages != 0 && change_counter == valid_for && meta.len() < pages * page_size);
+    let short = !meta.len().is_multiple_of(page_size)
+        || (pages != 0 && change_counter == valid_for && meta.len() < pages * page_size);
     if short && !wal_has_frames {
         return Err(Error::corrupt(format!(
             "{shown} is truncated: its header says {pages} pages of {page_size} bytes, the file has {} bytes",
@@ -296,7 +311,8 @@ fn create_store(path: &Path, options: &Options) -> Result<()> {
         _ => PathBuf::from("."),
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     let temp = dir.join(format!(".{name}.zts-new-{}-{nanos}", std::process::id()));
     OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp).map_err(|e| {
         if e.kind() == ErrorKind::NotFound {
@@ -319,7 +335,11 @@ fn create_store(path: &Path, options: &Options) -> Result<()> {
             Err(e) => Err(io_error(path, e)),
         }
     })();
-    for leftover in [temp.clone(), PathBuf::from(format!("{}-wal", temp.display())), PathBuf::from(format!("{}-shm", temp.display()))] {
+    for leftover in [
+        temp.clone(),
+        PathBuf::from(format!("{}-wal", temp.display())),
+        PathBuf::from(format!("{}-shm", temp.display())),
+    ] {
         let _ = fs::remove_file(leftover);
     }
     built
@@ -349,7 +369,9 @@ fn sql_error(e: rusqlite::Error, path: &str, options: &Options) -> Error {
             | ErrorCode::NoLargeFileSupport
             | ErrorCode::FileLockingProtocolFailed,
         ) => Error::io(format!("{place}: {e}")),
-        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::corrupt(format!("{place} is damaged: {e}")),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            Error::corrupt(format!("{place} is damaged: {e}"))
+        }
         _ => Error::internal(format!("{place}: unexpected SQLite error: {e}")),
     }
 }
@@ -390,9 +412,11 @@ impl Engine for SqliteEngine {
 
     fn list(&mut self) -> Result<Vec<Token>> {
         let run = || -> rusqlite::Result<Vec<Token>> {
-            let mut stmt = self
-                .conn
-                .prepare_cached(concat!("SELECT ", columns!(), " FROM oauthtoken ORDER BY CAST(id AS INTEGER), id"))?;
+            let mut stmt = self.conn.prepare_cached(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM oauthtoken ORDER BY CAST(id AS INTEGER), id"
+            ))?;
             let rows = stmt.query_map([], row_to_token)?;
             rows.collect()
         };
@@ -441,17 +465,24 @@ impl WriteTxn for SqliteTxn<'_> {
 
     fn max_numeric_id(&self) -> Result<u64> {
         self.tx
-            .prepare_cached("SELECT CAST(id AS INTEGER) FROM oauthtoken ORDER BY CAST(id AS INTEGER) DESC, id DESC LIMIT 1")
-            .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, i64>(0)).or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(0),
-                e => Err(e),
-            }))
+            .prepare_cached(
+                "SELECT CAST(id AS INTEGER) FROM oauthtoken ORDER BY CAST(id AS INTEGER) DESC, id DESC LIMIT 1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([], |r| r.get::<_, i64>(0)).or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(0),
+                    e => Err(e),
+                })
+            })
             .map(|max| max.max(0) as u64)
             .map_err(|e| self.error(e))
     }
 
     fn insert(&self, token: &Token) -> Result<()> {
-        self.write_row(concat!("INSERT INTO oauthtoken (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"), token)
+        self.write_row(
+            concat!("INSERT INTO oauthtoken (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            token,
+        )
     }
 
     fn update(&self, token: &Token) -> Result<()> {

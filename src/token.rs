@@ -253,7 +253,8 @@ mod tests {
 
     #[test]
     fn parses_all_keys_and_reads_empty_as_absent() {
-        let t = Token::from_json(r#"{"id":"3","user_name":"u@x:1","client_id":"","expiry_time":1795350239397}"#).unwrap();
+        let t =
+            Token::from_json(r#"{"id":"3","user_name":"u@x:1","client_id":"","expiry_time":1795350239397}"#).unwrap();
         assert_eq!(t.id.as_deref(), Some("3"));
         assert_eq!(t.user_name.as_deref(), Some("u@x:1"));
         assert_eq!(t.client_id, None);

@@ -106,10 +106,7 @@ fn files_that_are_not_stores_are_refused_untouched() {
     assert_refused(&other, Status::Incompatible, &["another schema", "users"]);
 
     let wrong_columns = dir.join("columns.db");
-    Connection::open(&wrong_columns)
-        .unwrap()
-        .execute_batch("CREATE TABLE oauthtoken (id TEXT, token TEXT);")
-        .unwrap();
+    Connection::open(&wrong_columns).unwrap().execute_batch("CREATE TABLE oauthtoken (id TEXT, token TEXT);").unwrap();
     assert_refused(&wrong_columns, Status::Incompatible, &["columns (id, token)"]);
 
     let foreign = dir.join("foreign.db");
@@ -128,7 +125,9 @@ fn a_truncated_store_is_refused_untouched() {
     let path = dir.join("tokens.db");
     let store = open(&path).unwrap();
     for i in 0..2000 {
-        store.save(&token(&format!(r#"{{"user_name":"user{i}@example.com","access_token":"{}"}}"#, "a".repeat(200)))).unwrap();
+        store
+            .save(&token(&format!(r#"{{"user_name":"user{i}@example.com","access_token":"{}"}}"#, "a".repeat(200))))
+            .unwrap();
     }
     drop(store); // the last close checkpoints the WAL into the file
     let len = fs::metadata(&path).unwrap().len();
@@ -155,7 +154,8 @@ fn a_store_of_an_older_schema_is_migrated_in_place() {
     c.execute_batch(MIGRATIONS[0]).unwrap();
     c.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1;")).unwrap();
     for i in 1..=12 {
-        c.execute("INSERT INTO oauthtoken (id, access_token) VALUES (?1, ?2)", (i.to_string(), format!("AT{i}"))).unwrap();
+        c.execute("INSERT INTO oauthtoken (id, access_token) VALUES (?1, ?2)", (i.to_string(), format!("AT{i}")))
+            .unwrap();
     }
     drop(c);
     let store = open(&path).unwrap();

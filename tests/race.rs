@@ -33,7 +33,9 @@ fn work(path: &str, worker: usize, start_at_ms: u128) {
     while now_ms() < start_at_ms {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    let store = Store::open(path, &Options::from_json(Some(r#"{"busy_timeout_ms": 30000, "synchronous": "normal"}"#)).unwrap()).unwrap();
+    let store =
+        Store::open(path, &Options::from_json(Some(r#"{"busy_timeout_ms": 30000, "synchronous": "normal"}"#)).unwrap())
+            .unwrap();
     for round in 0..ROUNDS {
         for user in 0..SHARED_USERS {
             let t = token(&[
@@ -48,7 +50,12 @@ fn work(path: &str, worker: usize, start_at_ms: u128) {
         for own in 0..OWN_USERS / ROUNDS + 1 {
             let n = round * (OWN_USERS / ROUNDS + 1) + own;
             if n < OWN_USERS {
-                store.save(&token(&[("user_name", format!("own{worker}-{n}@x")), ("access_token", format!("AT{worker}-{n}"))])).unwrap();
+                store
+                    .save(&token(&[
+                        ("user_name", format!("own{worker}-{n}@x")),
+                        ("access_token", format!("AT{worker}-{n}")),
+                    ]))
+                    .unwrap();
             }
         }
     }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the Rust tests (rules, vectors, files, multi-process race,
+# header freshness), and the C tests under valgrind. Installs what it needs on a fresh Debian machine.
+# Usage: bash tests/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo >/dev/null || { echo "cargo (Rust) is required: https://rustup.rs" >&2; exit 1; }
+
+suites_passed=0
+suites_failed=0
+run_suite() {
+    local name=$1; shift
+    echo "=== $name: $*"
+    if "$@"; then
+        suites_passed=$((suites_passed + 1))
+    else
+        echo "=== $name FAILED"
+        suites_failed=$((suites_failed + 1))
+    fi
+}
+
+# rustfmt and clippy come with rustup's default profile; a toolchain without them skips the check.
+if cargo fmt --version >/dev/null 2>&1; then run_suite rustfmt cargo fmt --check; else echo "=== rustfmt: not installed, skipped"; fi
+if cargo clippy --version >/dev/null 2>&1; then
+    run_suite clippy cargo clippy --release --all-targets --quiet -- -D warnings
+else
+    echo "=== clippy: not installed, skipped"
+fi
+run_suite rust-tests cargo test --release
+run_suite c-tests bash tests/c/run.sh
+
+echo "suites: $suites_passed passed, $suites_failed failed"
+[ "$suites_failed" -eq 0 ]
