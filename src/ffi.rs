@@ -217,3 +217,25 @@ pub extern "C" fn zts_version() -> *const c_char {
 pub extern "C" fn zts_status_name(status: i32) -> *const c_char {
     Status::from_code(status).map_or(c"ZTS_UNKNOWN_STATUS", Status::c_name).as_ptr()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_zts_internal_with_a_message() {
+        let mut error = ptr::null_mut();
+        let status = guard(&mut error, || panic!("boom"));
+        assert_eq!(status, Status::Internal as i32);
+        let message = unsafe { CStr::from_ptr(error) }.to_str().unwrap().to_owned();
+        unsafe { zts_string_free(error) };
+        assert!(message.contains("panic") && message.contains("boom"), "{message}");
+    }
+
+    #[test]
+    fn success_sets_the_error_to_null() {
+        let mut error = 1 as *mut c_char; // a sentinel the call must overwrite
+        assert_eq!(guard(&mut error, || Ok(())), 0);
+        assert!(error.is_null());
+    }
+}
