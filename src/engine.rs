@@ -50,8 +50,8 @@ pub trait WriteTxn {
     fn max_numeric_id(&self) -> Result<u64>;
     /// Adds a row; the token's id is set and not yet used.
     fn insert(&self, token: &Token) -> Result<()>;
-    /// Replaces all ten columns of the row with the token's id.
-    fn update(&self, token: &Token) -> Result<()>;
+    /// Sets the columns that `changes` holds (non-null, id excepted) in the row with this id.
+    fn update(&self, id: &str, changes: &Token) -> Result<()>;
     /// Removes the row with this id; false when there was none.
     fn delete(&self, id: &str) -> Result<bool>;
     /// Removes every row; returns how many there were.

@@ -234,7 +234,7 @@ mod tests {
 
     #[test]
     fn success_sets_the_error_to_null() {
-        let mut error = 1 as *mut c_char; // a sentinel the call must overwrite
+        let mut error = ptr::dangling_mut::<c_char>(); // a sentinel the call must overwrite
         assert_eq!(guard(&mut error, || Ok(())), 0);
         assert!(error.is_null());
     }

@@ -44,11 +44,12 @@ macro_rules! columns {
     };
 }
 
-/// The lookup on one column; "ORDER BY rowid" is the SDK's file order and each index serves it
-/// without a sort. Column names are literals; values are always bound.
+/// The lookup on one column. Column names are literals; values are always bound. No ORDER BY: zts
+/// never stores a key twice, and an index scan returns equal keys in rowid (insertion) order anyway;
+/// "ORDER BY rowid" made every lookup three times slower (see the README benchmark).
 macro_rules! select_where {
     ($column:literal) => {
-        concat!("SELECT ", columns!(), " FROM oauthtoken WHERE ", $column, " = ?1 ORDER BY rowid LIMIT 1")
+        concat!("SELECT ", columns!(), " FROM oauthtoken WHERE ", $column, " = ?1 LIMIT 1")
     };
 }
 
@@ -485,12 +486,26 @@ impl WriteTxn for SqliteTxn<'_> {
         )
     }
 
-    fn update(&self, token: &Token) -> Result<()> {
-        self.write_row(
-            "UPDATE oauthtoken SET user_name = ?2, client_id = ?3, client_secret = ?4, refresh_token = ?5,
-             access_token = ?6, grant_token = ?7, expiry_time = ?8, redirect_url = ?9, api_domain = ?10 WHERE id = ?1",
-            token,
-        )
+    fn update(&self, id: &str, changes: &Token) -> Result<()> {
+        // Only the given columns: rewriting unchanged indexed columns would cost an index update each.
+        let set: Vec<(&str, &str)> = FIELDS
+            .iter()
+            .zip(changes.values())
+            .skip(1)
+            .filter_map(|(column, value)| value.as_deref().map(|v| (*column, v)))
+            .collect();
+        if set.is_empty() {
+            return Ok(());
+        }
+        let assignments: Vec<String> =
+            set.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 2)).collect();
+        let sql = format!("UPDATE oauthtoken SET {} WHERE id = ?1", assignments.join(", "));
+        let values = std::iter::once(id).chain(set.iter().map(|(_, v)| *v));
+        self.tx
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values)))
+            .map(drop)
+            .map_err(|e| self.error(e))
     }
 
     fn delete(&self, id: &str) -> Result<bool> {

@@ -72,7 +72,7 @@ impl Store {
         let saved = match existing {
             Some(stored) => {
                 let merged = rules::merge(&stored, token);
-                txn.update(&merged)?;
+                txn.update(merged.id.as_deref().unwrap_or_default(), token)?;
                 merged
             }
             None => {
