@@ -173,7 +173,36 @@ static void test_files(void) {
     expect_error(zts_open(path, NULL, &store, &error), ZTS_CORRUPT, &error, "not an SQLite", "a text file");
     CHECK(stat(path, &st) == 0 && st.st_size == 112, "the text file is unchanged (%ld bytes)", (long)st.st_size);
 
+    /* A store from a newer zts (user_version, header offset 60, raised to 99) is refused untouched. */
+    snprintf(path, sizeof path, "%s/newer.db", dir);
+    CHECK(zts_open(path, NULL, &store, NULL) == ZTS_OK, "create newer.db");
+    zts_close(store);
+    f = fopen(path, "r+b");
+    fseek(f, 60, SEEK_SET);
+    fwrite("\0\0\0\x63", 1, 4, f);
+    fclose(f);
+    stat(path, &st);
+    off_t size = st.st_size;
+    expect_error(zts_open(path, NULL, &store, &error), ZTS_INCOMPATIBLE, &error, "newer", "a newer schema");
+    CHECK(stat(path, &st) == 0 && st.st_size == size, "the newer store is untouched");
+
+    /* Another process holds the write lock (the sqlite3 shell in a transaction): a save waits
+     * busy_timeout_ms, then gives ZTS_BUSY with a message that says so. */
+    snprintf(path, sizeof path, "%s/busy.db", dir);
+    CHECK(zts_open(path, "{\"busy_timeout_ms\":100}", &store, NULL) == ZTS_OK, "create busy.db");
     char command[300];
+    snprintf(command, sizeof command, "sqlite3 %s", path);
+    FILE *holder = popen(command, "w");
+    fputs("BEGIN IMMEDIATE;\nINSERT INTO oauthtoken (id) VALUES ('99');\n", holder);
+    fflush(holder);
+    usleep(500 * 1000);
+    expect_error(zts_save(store, "{\"access_token\":\"AT1\"}", NULL, &error), ZTS_BUSY, &error, "busy_timeout_ms=100",
+                 "a held write lock");
+    fputs("ROLLBACK;\n.quit\n", holder);
+    pclose(holder);
+    CHECK(zts_save(store, "{\"access_token\":\"AT1\"}", NULL, NULL) == ZTS_OK, "saves work once the lock is gone");
+    zts_close(store);
+
     snprintf(command, sizeof command, "rm -rf %s", dir);
     CHECK(system(command) == 0, "cleanup");
 }

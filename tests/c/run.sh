@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The C tests: programs compiled against include/zts.h and linked to libzts.so, run under valgrind
 # (any memory error or leak fails), plus a check that the header compiles alone as C99 and as C++.
-# Installs gcc, g++, jansson, valgrind and pkg-config when missing (Debian).
+# Installs gcc, g++, jansson, valgrind, pkg-config and the sqlite3 shell when missing (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-for pkg in gcc g++ libc6-dev libjansson-dev valgrind pkg-config; do
+for pkg in gcc g++ libc6-dev libjansson-dev valgrind pkg-config sqlite3; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
