@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the Rust tests (rules, vectors, files, multi-process race,
-# header freshness), and the C tests under valgrind. Installs what it needs on a fresh Debian machine.
+# header freshness), the C tests under valgrind, and the Python binding (vectors, real Zoho SDK end to end). Installs what it needs on a fresh Debian machine.
 # Usage: bash tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,7 @@ else
 fi
 run_suite rust-tests cargo test --release
 run_suite c-tests bash tests/c/run.sh
+run_suite python-binding bash bindings/python/run_tests.sh
 
 echo "suites: $suites_passed passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]

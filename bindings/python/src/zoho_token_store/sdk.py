@@ -1,0 +1,161 @@
+"""`ZohoTokenStore`: a TokenStore of the Zoho CRM Python SDK (zohocrmsdk8-0) backed by zts.
+
+    from zoho_token_store import ZohoTokenStore
+    Initializer.initialize(environment=env, token=token, store=ZohoTokenStore("tokens.db"))
+
+Only the mapping between the SDK's OAuthToken objects and zts token dicts is done here; matching,
+merging and ids are zts's (the SDK FileStore rules, see the repository README). Importing this
+module imports the SDK; `import zoho_token_store` alone does not.
+"""
+
+from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
+from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
+from zohocrmsdk.src.com.zoho.crm.api.exception.sdk_exception import SDKException
+from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
+from zohocrmsdk.src.com.zoho.crm.api.util.constants import Constants
+
+from .store import INVALID_TOKEN, NOT_FOUND, Store, ZtsError
+
+# zts key -> (OAuthToken getter, setter). expiry_time is the SDK's expires_in (an absolute time, epoch
+# ms as a string). user_name, the UserSignature's name, is mapped apart.
+_STRING_FIELDS = {
+    "id": ("get_id", "set_id"),
+    "client_id": ("get_client_id", "set_client_id"),
+    "client_secret": ("get_client_secret", "set_client_secret"),
+    "refresh_token": ("get_refresh_token", "set_refresh_token"),
+    "access_token": ("get_access_token", "set_access_token"),
+    "grant_token": ("get_grant_token", "set_grant_token"),
+    "expiry_time": ("get_expires_in", "set_expires_in"),
+    "redirect_url": ("get_redirect_url", "set_redirect_url"),
+    "api_domain": ("get_api_domain", "set_api_domain"),
+}
+
+# What the Store layer raises: a refused call, a closed store, an argument of the wrong type.
+_STORE_ERRORS = (ZtsError, ValueError, TypeError)
+
+
+def _to_zts(token):
+    """The zts token dict of an OAuthToken."""
+    signature = token.get_user_signature()
+    fields = {key: getattr(token, getter)() for key, (getter, _) in _STRING_FIELDS.items()}
+    fields["user_name"] = signature.get_name() if signature is not None else None
+    return fields
+
+
+def _fill_empty_fields(token, stored):
+    """Sets the token's None fields from a stored zts token, as the SDK stores' set_merge_data."""
+    for key, (getter, setter) in _STRING_FIELDS.items():
+        if getattr(token, getter)() is None and stored[key] is not None:
+            getattr(token, setter)(stored[key])
+    if token.get_user_signature() is None and stored["user_name"] is not None:
+        token.set_user_signature(UserSignature(stored["user_name"]))
+
+
+def _new_oauth_token(stored):
+    """A new OAuthToken holding a stored token, built as the SDK FileStore builds one: without the
+    constructor (its checks refuse e.g. a token with only an access token and an id)."""
+    token = object.__new__(OAuthToken)
+    for _, setter in _STRING_FIELDS.values():
+        getattr(token, setter)(None)
+    token.set_user_signature(None)
+    _fill_empty_fields(token, stored)
+    return token
+
+
+def _sdk_error(operation, error):
+    # SDKException appends str(cause), e.g. "ZTS_NOT_FOUND: no token has the id ...".
+    return SDKException(code=Constants.TOKEN_STORE, message="zts %s failed: " % operation, cause=error)
+
+
+class ZohoTokenStore(TokenStore):
+    """The SDK's TokenStore over a zts store file (or ":memory:").
+
+    `ZohoTokenStore(location, **options)` takes the options of `Store`. Every failure raises the SDK's
+    SDKException with code "TOKEN_STORE"; its `cause` is the ZtsError (status, status_name, message).
+    Tokens that are not OAuthToken are ignored, as by the SDK's own stores.
+    """
+
+    def __init__(self, location, **options):
+        try:
+            self._store = Store(location, **options)
+        except _STORE_ERRORS as error:
+            raise _sdk_error("open", error) from error
+
+    @property
+    def store(self):
+        """The underlying `Store` (dicts instead of OAuthToken objects)."""
+        return self._store
+
+    def close(self):
+        self._store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        return "ZohoTokenStore(%r)" % (self._store.location,)
+
+    def find_token(self, token):
+        """Fills the None fields of `token` from the stored token it matches and returns `token`, or
+        returns None when nothing matches."""
+        if not isinstance(token, OAuthToken):
+            return token
+        query = _to_zts(token)
+        # The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an
+        # id and gets None from them. Without its id such a token has nothing to match, so no query.
+        del query["id"]
+        if all(value is None for value in query.values()):
+            return None
+        try:
+            stored = self._store.find(query)
+        except ZtsError as error:
+            if error.status in (NOT_FOUND, INVALID_TOKEN):
+                return None
+            raise _sdk_error("find_token", error) from error
+        except _STORE_ERRORS as error:
+            raise _sdk_error("find_token", error) from error
+        _fill_empty_fields(token, stored)
+        return token
+
+    def save_token(self, token):
+        """Saves `token`, then fills its None fields from the stored row; this writes the assigned id
+        back into it, so the SDK finds it by id next time."""
+        if not isinstance(token, OAuthToken):
+            return
+        try:
+            stored = self._store.save(_to_zts(token))
+        except _STORE_ERRORS as error:
+            raise _sdk_error("save_token", error) from error
+        _fill_empty_fields(token, stored)
+
+    def delete_token(self, id):
+        """Deletes the token with this id; SDKException when there is none (as the SDK FileStore)."""
+        try:
+            self._store.delete(id)
+        except _STORE_ERRORS as error:
+            raise _sdk_error("delete_token", error) from error
+
+    def get_tokens(self):
+        """Every stored token as a new OAuthToken, in numeric id order."""
+        try:
+            return [_new_oauth_token(stored) for stored in self._store.list()]
+        except _STORE_ERRORS as error:
+            raise _sdk_error("get_tokens", error) from error
+
+    def delete_tokens(self):
+        """Deletes every token."""
+        try:
+            self._store.purge()
+        except _STORE_ERRORS as error:
+            raise _sdk_error("delete_tokens", error) from error
+
+    def find_token_by_id(self, id):
+        """A new OAuthToken holding the token with this id; SDKException when there is none."""
+        try:
+            stored = self._store.find_by_id(id)
+        except _STORE_ERRORS as error:
+            raise _sdk_error("find_token_by_id", error) from error
+        return _new_oauth_token(stored)

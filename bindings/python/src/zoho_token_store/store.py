@@ -1,0 +1,188 @@
+"""`Store`: the zts C ABI in Python terms (dicts in and out, one exception type for every status).
+
+The rules (matching, merging, ids) live in zts; this module only converts arguments, calls the
+library and maps statuses to `ZtsError`. See include/zts.h and the repository README.
+"""
+
+import json
+import os
+import threading
+import weakref
+from ctypes import byref, c_void_p
+
+from ._native import lib, take_string
+
+# Statuses of include/zts.h (stable numbers; tests check them against zts_status_name).
+OK = 0
+NOT_FOUND = 1
+INVALID_ARGUMENT = 2
+INVALID_JSON = 3
+INVALID_TOKEN = 4
+BUSY = 5
+IO = 6
+CORRUPT = 7
+INCOMPATIBLE = 8
+INTERNAL = 9
+
+# The ten keys of the token JSON, in the SDK stores' column order.
+TOKEN_FIELDS = (
+    "id",
+    "user_name",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "grant_token",
+    "expiry_time",
+    "redirect_url",
+    "api_domain",
+)
+
+
+def status_name(status):
+    """The name zts gives a status, e.g. "ZTS_NOT_FOUND" for 1 ("ZTS_UNKNOWN_STATUS" if undefined)."""
+    return lib.zts_status_name(status).decode("utf-8")
+
+
+def library_version():
+    """The loaded library's version, "MAJOR.MINOR.PATCH"."""
+    return lib.zts_version().decode("utf-8")
+
+
+class ZtsError(Exception):
+    """A zts call returned a status other than OK.
+
+    `status` is the number (compare with the module constants, e.g. NOT_FOUND), `status_name` its
+    name ("ZTS_NOT_FOUND") and `message` what zts said was wrong. zts never puts a secret in it.
+    """
+
+    def __init__(self, status, message):
+        super().__init__(status, message)
+        self.status = status
+        self.status_name = status_name(status)
+        self.message = message
+
+    def __str__(self):
+        return "%s: %s" % (self.status_name, self.message)
+
+
+def _c_text(value, what):
+    """UTF-8 bytes for a `const char *` argument; None becomes NULL, which zts refuses by itself."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("%s must be a str, not %s" % (what, type(value).__name__))
+    if "\0" in value:
+        # C would silently cut the string at the NUL, so "1\0x" would act as id "1".
+        raise ZtsError(INVALID_ARGUMENT, "%s contains a NUL character" % what)
+    # surrogatepass: a lone surrogate reaches zts as invalid UTF-8 and is refused there.
+    return value.encode("utf-8", "surrogatepass")
+
+
+def _token_json(token):
+    return json.dumps(token, separators=(",", ":"))
+
+
+def _close_handle(handle, close=lib.zts_close):
+    close(handle)
+
+
+class Store:
+    """An open zts token store: a SQLite file shared by every Zoho SDK, or ":memory:".
+
+    `Store(location, **options)` opens (and by default creates) the store; options are those of
+    zts_open: busy_timeout_ms (int), read_only (bool), create (bool), synchronous ("full"/"normal").
+    Tokens are dicts with the ten keys of TOKEN_FIELDS (values str or None). Every call that zts
+    refuses raises ZtsError; a call on a closed store raises ValueError.
+
+    One Store may be shared by threads: ctypes releases the GIL during each call, and zts serializes
+    the calls on one handle. close() is idempotent; the handle is also closed when the Store is
+    garbage-collected or at interpreter exit.
+    """
+
+    def __init__(self, location, **options):
+        location = os.fspath(location)
+        # zts takes UTF-8; fsencode keeps the bytes of an undecodable file name so zts can refuse it.
+        encoded = location if isinstance(location, bytes) else os.fsencode(location)
+        self._location = location
+        handle, error = c_void_p(), c_void_p()
+        options_json = _token_json(options).encode("utf-8") if options else None
+        status = lib.zts_open(encoded, options_json, byref(handle), byref(error))
+        message = take_string(error)
+        if status != OK:
+            raise ZtsError(status, message or "")
+        self._handle = handle.value
+        # zts_close while another thread is inside a call on the handle is undefined behaviour, so
+        # calls and close() take this lock. zts serializes calls on one handle anyway: no loss.
+        self._lock = threading.Lock()
+        # Closes the handle exactly once: on close(), on garbage collection, or at interpreter exit
+        # (weakref.finalize runs before modules are torn down, unlike a plain __del__).
+        self._finalizer = weakref.finalize(self, _close_handle, self._handle)
+
+    @property
+    def location(self):
+        return self._location
+
+    @property
+    def closed(self):
+        return not self._finalizer.alive
+
+    def close(self):
+        """Closes the store. Calling it again does nothing."""
+        with self._lock:
+            self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        return "Store(%r)" % (self._location,)
+
+    def _call(self, function, *args, has_output=True):
+        output, error = c_void_p(), c_void_p()
+        outs = (byref(output), byref(error)) if has_output else (byref(error),)
+        with self._lock:
+            if not self._finalizer.alive:
+                raise ValueError("the zts store %r is closed" % (self._location,))
+            status = function(self._handle, *args, *outs)
+        result, message = take_string(output), take_string(error)
+        if status != OK:
+            raise ZtsError(status, message or "")
+        return result
+
+    # JSON text in and out, as the C ABI: for callers that already hold token JSON.
+    def save_json(self, token_json):
+        """Saves a token given as JSON text; returns the stored token as JSON text."""
+        return self._call(lib.zts_save, _c_text(token_json, "token_json"))
+
+    def find_json(self, token_json):
+        """Finds the stored token a query (JSON text) matches; returns it as JSON text."""
+        return self._call(lib.zts_find, _c_text(token_json, "token_json"))
+
+    # Dicts in and out.
+    def save(self, token):
+        """Saves a token; returns the stored token with its id (assigned when the token had none)."""
+        return json.loads(self.save_json(_token_json(token)))
+
+    def find(self, token):
+        """Returns the stored token that a query token matches by the SDK rules (ZtsError NOT_FOUND)."""
+        return json.loads(self.find_json(_token_json(token)))
+
+    def find_by_id(self, id):
+        """Returns the token with this id (ZtsError NOT_FOUND when there is none)."""
+        return json.loads(self._call(lib.zts_find_by_id, _c_text(id, "id")))
+
+    def list(self):
+        """Every stored token, in numeric id order."""
+        return json.loads(self._call(lib.zts_list))
+
+    def delete(self, id):
+        """Deletes the token with this id (ZtsError NOT_FOUND when there is none)."""
+        self._call(lib.zts_delete, _c_text(id, "id"), has_output=False)
+
+    def purge(self):
+        """Deletes every token."""
+        self._call(lib.zts_purge, has_output=False)
