@@ -426,7 +426,8 @@ impl Engine for SqliteEngine {
 
     fn write(&mut self) -> Result<Box<dyn WriteTxn + '_>> {
         if self.options.read_only {
-            return Err(Error::io(format!("{} was opened read_only: nothing can be written", self.path)));
+            let place = if self.path.is_empty() { "the in-memory store" } else { &self.path };
+            return Err(Error::io(format!("{place} was opened read_only: nothing can be written")));
         }
         let path = self.path.clone();
         let options = self.options.clone();

@@ -59,7 +59,9 @@ def populate(directory, size):
             store.save(stored_token(n))
     csv_path = os.path.join(directory, "tokens-%d.csv" % size)
     file_store = FileStore(csv_path)  # writes the SDK's header
-    with open(csv_path, "a", newline="") as file:  # rows as FileStore writes them (saving 10,000 one by one takes minutes)
+    with open(
+        csv_path, "a", newline=""
+    ) as file:  # rows as FileStore writes them (saving 10,000 one by one takes minutes)
         writer = csv.writer(file)
         for n in range(1, size + 1):
             writer.writerow(["" if v is None else v for v in (stored_token(n)[key] for key in TOKEN_FIELDS)])
@@ -107,7 +109,9 @@ def main():
     with tempfile.TemporaryDirectory(dir=args.dir) as directory:
         for size in SIZES:
             zts_path, file_store = populate(directory, size)
-            with ZohoTokenStore(zts_path) as zts_store, ZohoTokenStore(zts_path, synchronous="normal") as normal:
+            with ZohoTokenStore(zts_path) as zts_store, ZohoTokenStore(
+                zts_path, synchronous="normal"
+            ) as normal:
                 for operation in ("find_token", "save_token"):
                     zts = median_call(operation, zts_store, size, ZTS_ITERATIONS[operation], rng)
                     zts_normal = None
@@ -128,7 +132,9 @@ def main():
         )
     )
     print()
-    print("| tokens | operation | ZohoTokenStore (zts) | SDK FileStore | FileStore / zts | zts, synchronous normal |")
+    print(
+        "| tokens | operation | ZohoTokenStore (zts) | SDK FileStore | FileStore / zts | zts, synchronous normal |"
+    )
     print("| ---: | --- | ---: | ---: | ---: | ---: |")
     for size, operation, zts, zts_normal, file in rows:
         print(

@@ -215,3 +215,16 @@ def test_remove_deletes_the_row(tmp_path, start_fake_accounts):
         assert flow.new_requests() == []
 
     run_both(tmp_path, start_fake_accounts, steps)
+
+
+def test_a_refresh_token_token_finds_the_granted_row_without_http(tmp_path, start_fake_accounts):
+    def steps(flow):
+        _, saved = grant_exchange(flow)
+        result = flow.run(
+            {"client_id": "cid", "client_secret": "csec", "refresh_token": "RT1", "find_user": False}
+        )
+        assert (result["id"], result["access_token"]) == ("1", "AT1")
+        assert flow.new_requests() == []
+        assert flow.tokens() == [saved]
+
+    run_both(tmp_path, start_fake_accounts, steps)

@@ -95,7 +95,9 @@ def test_save_token_of_a_refreshed_token_updates_its_row(stored):
 
 
 def test_find_token_fills_only_the_empty_fields_of_the_given_token(stored):
-    token = OAuthToken(client_id="cid", client_secret="csec", refresh_token="RT1", redirect_url="http://mine/cb")
+    token = OAuthToken(
+        client_id="cid", client_secret="csec", refresh_token="RT1", redirect_url="http://mine/cb"
+    )
     assert stored.find_token(token) is token
     assert fields(token) == dict(STORED, id="1", redirect_url="http://mine/cb")
 
@@ -197,3 +199,11 @@ def test_a_store_file_is_shared_with_the_store_layer(tmp_path):
         store.save_token(OAuthToken(access_token="ATX", find_user=False))
     with Store(path) as plain:
         assert plain.find({"access_token": "ATX"})["id"] == "1"
+
+
+def test_find_token_does_not_query_the_store_for_an_id_only_token():
+    store = ZohoTokenStore(":memory:")
+    store.close()  # any query would now fail
+    assert store.find_token(OAuthToken(id="1")) is None
+    with pytest.raises(SDKException, match="closed"):
+        store.find_token(OAuthToken(access_token="ATX"))

@@ -124,6 +124,13 @@ def test_a_missing_directory_is_io_naming_the_path(tmp_path):
     assert "no-such-dir" in raised.value.message
 
 
+def test_a_nul_inside_the_location_is_refused(tmp_path):
+    with pytest.raises(ZtsError) as raised:
+        Store(str(tmp_path / "tokens.db") + "\0.bak")
+    assert raised.value.status_name == "ZTS_INVALID_ARGUMENT"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_that_is_not_sqlite_is_corrupt_and_untouched(tmp_path):
     path = tmp_path / "tokens.db"
     path.write_bytes(b"id,user_name\n1,x\n" * 100)
@@ -347,4 +354,6 @@ def test_without_a_bundled_library_the_import_says_to_set_zts_library(tmp_path):
     env["PYTHONPATH"] = str(tmp_path)
     completed = run_python("import zoho_token_store; print(zoho_token_store.__file__)", env=env)
     assert completed.returncode != 0, completed.stdout
-    assert "ImportError" in completed.stderr and "Set the environment variable ZTS_LIBRARY" in completed.stderr
+    assert (
+        "ImportError" in completed.stderr and "Set the environment variable ZTS_LIBRARY" in completed.stderr
+    )

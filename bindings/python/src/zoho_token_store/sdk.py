@@ -63,7 +63,7 @@ def _new_oauth_token(stored):
 
 
 def _sdk_error(operation, error):
-    # SDKException appends str(cause), e.g. "ZTS_NOT_FOUND: no token has the id ...".
+    # SDKException appends str(cause), e.g. 'ZTS_NOT_FOUND: no token has id "7"'.
     return SDKException(code=Constants.TOKEN_STORE, message="zts %s failed: " % operation, cause=error)
 
 

@@ -104,6 +104,8 @@ class Store:
         location = os.fspath(location)
         # zts takes UTF-8; fsencode keeps the bytes of an undecodable file name so zts can refuse it.
         encoded = location if isinstance(location, bytes) else os.fsencode(location)
+        if b"\0" in encoded:  # C would open the path cut at the NUL
+            raise ZtsError(INVALID_ARGUMENT, "location contains a NUL character")
         self._location = location
         handle, error = c_void_p(), c_void_p()
         options_json = _token_json(options).encode("utf-8") if options else None
