@@ -1,261 +1,708 @@
-/* Exercises every function of include/zts.h from C: statuses, NULL and invalid arguments, ownership
- * (run under valgrind: every returned string is freed), files and threads. */
-#define _DEFAULT_SOURCE
+/* Exercises every function of include/zts.h from C: every status a call can produce, NULL and
+ * non-UTF-8 arguments, the out-pointer contract, files, a write lock held by another process, and one
+ * handle shared by threads. Runs under valgrind: every string zts returns is freed here, so a leak
+ * reported is the library's. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <jansson.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "zts.h"
 
-static char *const SENTINEL = (char *)"sentinel";
+/* ---- calls and their outcomes ---------------------------------------------------------------- */
 
-static int contains(const char *s, const char *part) { return s && strstr(s, part) != NULL; }
+/* Out pointers start as these sentinels, so a test sees whether a call wrote them. */
+static char sentinel_text[] = "sentinel";
+static long long sentinel_store_object;
+#define SENTINEL sentinel_text
+#define STORE_SENTINEL ((zts_store *)&sentinel_store_object)
 
-/* Checks a failed call: its status, a message containing `part`, then frees the message. The
- * message is passed by address because C does not order the call before reading `error`. */
-static void expect_error(int32_t got, int32_t want, char **error, const char *part, const char *what) {
-    CHECK(got == want, "%s: status %s, want %s (%s)", what, zts_status_name(got), zts_status_name(want),
-          *error ? *error : "no message");
-    CHECK(contains(*error, part), "%s: message %s lacks '%s'", what, *error ? *error : "(null)", part);
-    zts_string_free(*error);
-    *error = NULL;
+/* One call's status and its out pointers (still the sentinels where the call wrote nothing). */
+struct result {
+    int32_t status;
+    char *out;
+    char *error;
+    zts_store *store;
+};
+
+#define RESULT_INIT {-1, SENTINEL, SENTINEL, STORE_SENTINEL}
+
+#define TOKEN "{\"access_token\":\"AT1\"}"
+#define STORED "{\"id\":\"1\",\"access_token\":\"AT1\"}" /* TOKEN as the first save stores it */
+
+static struct result open_store(const char *location, const char *options_json) {
+    struct result r = RESULT_INIT;
+    r.status = zts_open(location, options_json, &r.store, &r.error);
+    return r;
 }
 
-static zts_store *open_memory(void) {
-    zts_store *store = NULL;
-    int32_t rc = zts_open(":memory:", NULL, &store, NULL);
-    CHECK(rc == ZTS_OK && store != NULL, "open :memory:");
-    return store;
+static struct result save(zts_store *store, const char *token_json) {
+    struct result r = RESULT_INIT;
+    r.status = zts_save(store, token_json, &r.out, &r.error);
+    return r;
 }
 
-static void test_version_and_names(void) {
-    CHECK(strcmp(zts_version(), ZTS_VERSION) == 0, "version %s vs header %s", zts_version(), ZTS_VERSION);
-    const char *names[] = {"ZTS_OK", "ZTS_NOT_FOUND", "ZTS_INVALID_ARGUMENT", "ZTS_INVALID_JSON",
-                           "ZTS_INVALID_TOKEN", "ZTS_BUSY", "ZTS_IO", "ZTS_CORRUPT",
-                           "ZTS_INCOMPATIBLE", "ZTS_INTERNAL"};
-    for (int i = 0; i <= ZTS_INTERNAL; i++) CHECK(strcmp(zts_status_name(i), names[i]) == 0, "name of %d", i);
-    CHECK(strcmp(zts_status_name(-1), "ZTS_UNKNOWN_STATUS") == 0, "name of -1");
-    CHECK(strcmp(zts_status_name(10), "ZTS_UNKNOWN_STATUS") == 0, "name of 10");
+static struct result find(zts_store *store, const char *token_json) {
+    struct result r = RESULT_INIT;
+    r.status = zts_find(store, token_json, &r.out, &r.error);
+    return r;
 }
 
-static void test_nulls(void) {
-    zts_store *store = open_memory();
-    char *out = SENTINEL, *error = NULL;
-    expect_error(zts_open(NULL, NULL, NULL, &error), ZTS_INVALID_ARGUMENT, &error, "location is NULL", "open NULL");
-    expect_error(zts_save(NULL, "{}", &out, &error), ZTS_INVALID_ARGUMENT, &error, "store is NULL", "save NULL store");
-    expect_error(zts_save(store, NULL, &out, &error), ZTS_INVALID_ARGUMENT, &error, "token_json is NULL", "save NULL json");
-    expect_error(zts_find(NULL, "{}", &out, &error), ZTS_INVALID_ARGUMENT, &error, "store is NULL", "find NULL store");
-    expect_error(zts_find(store, NULL, &out, &error), ZTS_INVALID_ARGUMENT, &error, "token_json is NULL", "find NULL");
-    expect_error(zts_find_by_id(NULL, "1", &out, &error), ZTS_INVALID_ARGUMENT, &error, "store is NULL", "by_id NULL store");
-    expect_error(zts_find_by_id(store, NULL, &out, &error), ZTS_INVALID_ARGUMENT, &error, "id is NULL", "by_id NULL id");
-    expect_error(zts_list(NULL, &out, &error), ZTS_INVALID_ARGUMENT, &error, "store is NULL", "list NULL");
-    expect_error(zts_delete(NULL, "1", &error), ZTS_INVALID_ARGUMENT, &error, "store is NULL", "delete NULL store");
-    expect_error(zts_delete(store, NULL, &error), ZTS_INVALID_ARGUMENT, &error, "id is NULL", "delete NULL id");
-    expect_error(zts_purge(NULL, &error), ZTS_INVALID_ARGUMENT, &error, "store is NULL", "purge NULL");
-    CHECK(out == SENTINEL, "outputs are untouched on failure");
-    /* NULL out pointers are allowed: the caller does not want that output. */
-    CHECK(zts_save(store, "{\"access_token\":\"AT1\"}", NULL, NULL) == ZTS_OK, "save with NULL outs");
-    CHECK(zts_find_by_id(store, "9", NULL, NULL) == ZTS_NOT_FOUND, "status without outs");
-    CHECK(zts_list(store, NULL, NULL) == ZTS_OK, "list with NULL outs");
-    error = SENTINEL;
-    CHECK(zts_purge(store, &error) == ZTS_OK && error == NULL, "success sets *out_error to NULL");
-    zts_close(NULL);
-    zts_string_free(NULL);
+static struct result find_by_id(zts_store *store, const char *id) {
+    struct result r = RESULT_INIT;
+    r.status = zts_find_by_id(store, id, &r.out, &r.error);
+    return r;
+}
+
+static struct result list(zts_store *store) {
+    struct result r = RESULT_INIT;
+    r.status = zts_list(store, &r.out, &r.error);
+    return r;
+}
+
+static struct result delete_id(zts_store *store, const char *id) {
+    struct result r = RESULT_INIT;
+    r.status = zts_delete(store, id, &r.error);
+    return r;
+}
+
+static struct result purge(zts_store *store) {
+    struct result r = RESULT_INIT;
+    r.status = zts_purge(store, &r.error);
+    return r;
+}
+
+static const char *shown(const char *s) {
+    return s == SENTINEL ? "(untouched)" : s ? s : "(NULL)";
+}
+
+/* A call that must fail: the wanted status, an owned message containing `part`, and no output
+ * written. Frees whatever the call returned. */
+static void expect_fail(const char *what, struct result r, int32_t want, const char *part) {
+    int has_message = r.error != NULL && r.error != SENTINEL && *r.error;
+    int untouched = r.out == SENTINEL && r.store == STORE_SENTINEL;
+    if (!check(r.status == want && has_message && strstr(r.error, part) && untouched, "%s -> %s mentioning '%s'",
+               what, zts_status_name(want), part)) {
+        diag("got %s, message %s", zts_status_name(r.status), shown(r.error));
+        if (!untouched) diag("an output was written by a failing call");
+    }
+    if (r.error != SENTINEL) zts_string_free(r.error);
+    if (r.out != SENTINEL) zts_string_free(r.out);
+    if (r.store != STORE_SENTINEL) zts_close(r.store);
+}
+
+/* A call that must succeed: ZTS_OK, and *out_error reset from the sentinel to NULL. Returns the
+ * output (NULL when the call has none), which the caller frees with zts_string_free. */
+static char *expect_ok(const char *what, struct result r) {
+    if (!check(r.status == ZTS_OK && r.error == NULL, "%s -> ZTS_OK", what))
+        diag("got %s, message %s", zts_status_name(r.status), shown(r.error));
+    if (r.error != SENTINEL) zts_string_free(r.error);
+    return r.out == SENTINEL ? NULL : r.out;
+}
+
+/* expect_ok for a call whose output is not examined. */
+static void call_ok(const char *what, struct result r) { zts_string_free(expect_ok(what, r)); }
+
+static zts_store *open_ok(const char *what, const char *location, const char *options_json) {
+    struct result r = open_store(location, options_json);
+    expect_ok(what, r);
+    return r.store == STORE_SENTINEL ? NULL : r.store;
+}
+
+static zts_store *open_memory(void) { return open_ok("zts_open(\":memory:\")", ":memory:", NULL); }
+
+/* ---- returned JSON --------------------------------------------------------------------------- */
+
+static const char *const FIELDS[10] = {"id",           "user_name",   "client_id",   "client_secret",
+                                       "refresh_token", "access_token", "grant_token", "expiry_time",
+                                       "redirect_url",  "api_domain"};
+
+/* A token zts returned has exactly the ten keys, each equal to the expected object's value, or null
+ * where the expected object leaves the key out. */
+static int token_matches(json_t *actual, json_t *expected) {
+    if (!json_is_object(actual) || json_object_size(actual) != 10) return 0;
+    for (size_t i = 0; i < 10; i++) {
+        json_t *want = json_object_get(expected, FIELDS[i]);
+        json_t *got = json_object_get(actual, FIELDS[i]);
+        if (!got || !json_equal(got, want ? want : json_null())) return 0;
+    }
+    return 1;
+}
+
+/* Checks a returned token against the expected token's JSON text, then frees it. */
+static void expect_token(const char *what, char *out, const char *expected_json) {
+    json_t *actual = out ? json_loads(out, 0, NULL) : NULL;
+    json_t *expected = json_loads(expected_json, 0, NULL);
+    if (!check(expected && token_matches(actual, expected), "%s is %s", what, expected_json))
+        diag("got %s", shown(out));
+    json_decref(actual);
+    json_decref(expected);
+    zts_string_free(out);
+}
+
+/* The number of tokens in a list zts returned (-1 when it is not a JSON array), then frees it. */
+static long list_size(char *out) {
+    json_t *all = out ? json_loads(out, 0, NULL) : NULL;
+    long size = json_is_array(all) ? (long)json_array_size(all) : -1;
+    json_decref(all);
+    zts_string_free(out);
+    return size;
+}
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+struct temp {
+    char dir[32];
+    char path[96];
+};
+
+/* A fresh directory under /tmp, and `path` naming `file` in it. */
+static void make_temp(struct temp *t, const char *file) {
+    strcpy(t->dir, "/tmp/zts-c-XXXXXX");
+    if (!mkdtemp(t->dir)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, file);
+}
+
+static void remove_temp(struct temp *t) {
+    char command[64];
+    snprintf(command, sizeof command, "rm -rf '%s'", t->dir);
+    if (system(command) != 0) diag("could not remove %s", t->dir);
+}
+
+static int count_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d) return -1;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+    closedir(d);
+    return n;
+}
+
+static void write_file(const char *path, const char *bytes, size_t len) {
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
+}
+
+/* The whole file (malloc'ed, *len bytes), or NULL. */
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *data = malloc(cap);
+    while ((got = fread(data + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) data = realloc(data, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return data;
+}
+
+/* Reads the file now so that `unchanged` can tell later whether anything was written to it. */
+struct snapshot {
+    char *data;
+    size_t len;
+};
+
+static struct snapshot snapshot(const char *path) {
+    struct snapshot s = {NULL, 0};
+    s.data = read_file(path, &s.len);
+    return s;
+}
+
+static int unchanged(const char *path, struct snapshot *before) {
+    size_t len = 0;
+    char *now = read_file(path, &len);
+    int same = now && before->data && len == before->len && memcmp(now, before->data, len) == 0;
+    free(now);
+    free(before->data);
+    before->data = NULL;
+    return same;
+}
+
+static long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Runs SQL on a file with the sqlite3 shell (a second program, as another tool would). */
+static int sqlite3_shell(const char *path, const char *sql) {
+    char command[256];
+    snprintf(command, sizeof command, "sqlite3 '%s' '%s'", path, sql);
+    return system(command) == 0;
+}
+
+/* A store file holding one token, closed again. */
+static void make_store(const char *path) {
+    zts_store *store = open_ok("create a store file", path, NULL);
+    call_ok("save a token to it", save(store, TOKEN));
     zts_close(store);
 }
 
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- the tests ------------------------------------------------------------------------------- */
+
+static void test_version_and_status_names(void) {
+    check(strcmp(zts_version(), ZTS_VERSION) == 0, "zts_version() \"%s\" is ZTS_VERSION \"%s\"", zts_version(),
+          ZTS_VERSION);
+#define STATUS(code) {code, #code}
+    const struct {
+        int32_t code;
+        const char *name;
+    } statuses[] = {STATUS(ZTS_OK),           STATUS(ZTS_NOT_FOUND), STATUS(ZTS_INVALID_ARGUMENT),
+                    STATUS(ZTS_INVALID_JSON), STATUS(ZTS_INVALID_TOKEN), STATUS(ZTS_BUSY),
+                    STATUS(ZTS_IO),           STATUS(ZTS_CORRUPT),   STATUS(ZTS_INCOMPATIBLE),
+                    STATUS(ZTS_INTERNAL)};
+#undef STATUS
+    for (int32_t i = 0; i < 10; i++)
+        check(statuses[i].code == i && strcmp(zts_status_name(i), statuses[i].name) == 0,
+              "zts_status_name(%d) is %s", i, statuses[i].name);
+    const int32_t unknown[] = {-1, 10, 1000, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        check(strcmp(zts_status_name(unknown[i]), "ZTS_UNKNOWN_STATUS") == 0,
+              "zts_status_name(%d) is ZTS_UNKNOWN_STATUS", unknown[i]);
+}
+
+static void test_null_arguments(void) {
+    zts_store *store = open_memory();
+    expect_fail("zts_open(location NULL)", open_store(NULL, NULL), ZTS_INVALID_ARGUMENT, "location is NULL");
+    expect_fail("zts_save(store NULL)", save(NULL, TOKEN), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_save(token_json NULL)", save(store, NULL), ZTS_INVALID_ARGUMENT, "token_json is NULL");
+    expect_fail("zts_find(store NULL)", find(NULL, TOKEN), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_find(token_json NULL)", find(store, NULL), ZTS_INVALID_ARGUMENT, "token_json is NULL");
+    expect_fail("zts_find_by_id(store NULL)", find_by_id(NULL, "1"), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_find_by_id(id NULL)", find_by_id(store, NULL), ZTS_INVALID_ARGUMENT, "id is NULL");
+    expect_fail("zts_list(store NULL)", list(NULL), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_delete(store NULL)", delete_id(NULL, "1"), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_delete(id NULL)", delete_id(store, NULL), ZTS_INVALID_ARGUMENT, "id is NULL");
+    expect_fail("zts_purge(store NULL)", purge(NULL), ZTS_INVALID_ARGUMENT, "store is NULL");
+
+    /* The same failures with every out pointer NULL: the status alone comes back. */
+    check(zts_open(NULL, NULL, NULL, NULL) == ZTS_INVALID_ARGUMENT, "zts_open(NULL, ..., out_error NULL) fails");
+    check(zts_save(NULL, TOKEN, NULL, NULL) == ZTS_INVALID_ARGUMENT, "zts_save(NULL, ..., out_error NULL) fails");
+    check(zts_find(store, NULL, NULL, NULL) == ZTS_INVALID_ARGUMENT, "zts_find(.., NULL, out_error NULL) fails");
+    check(zts_find_by_id(store, NULL, NULL, NULL) == ZTS_INVALID_ARGUMENT,
+          "zts_find_by_id(.., NULL, out_error NULL) fails");
+    check(zts_list(NULL, NULL, NULL) == ZTS_INVALID_ARGUMENT, "zts_list(NULL, out NULL, out_error NULL) fails");
+    check(zts_delete(store, NULL, NULL) == ZTS_INVALID_ARGUMENT, "zts_delete(.., NULL, out_error NULL) fails");
+    check(zts_purge(NULL, NULL) == ZTS_INVALID_ARGUMENT, "zts_purge(NULL, out_error NULL) fails");
+    char *out = SENTINEL;
+    check(zts_find_by_id(store, NULL, &out, NULL) == ZTS_INVALID_ARGUMENT && out == SENTINEL,
+          "a failure with out_error NULL leaves out_token_json untouched");
+
+    zts_close(NULL);
+    zts_string_free(NULL);
+    check(1, "zts_close(NULL) and zts_string_free(NULL) are no-ops");
+    zts_close(store);
+}
+
+static void test_out_pointers(void) {
+    /* Each success resets *out_error from the sentinel to NULL (expect_ok checks it). */
+    zts_store *store = open_memory();
+    expect_token("zts_save output", expect_ok("zts_save", save(store, TOKEN)), STORED);
+    expect_token("zts_find output", expect_ok("zts_find", find(store, TOKEN)), STORED);
+    expect_token("zts_find_by_id output", expect_ok("zts_find_by_id", find_by_id(store, "1")), STORED);
+    check(list_size(expect_ok("zts_list", list(store))) == 1, "zts_list output is an array of the one token");
+    call_ok("zts_delete", delete_id(store, "1"));
+    call_ok("zts_purge", purge(store));
+    check(list_size(expect_ok("zts_list of an empty store", list(store))) == 0, "an empty store lists as []");
+
+    /* NULL outputs: the call still runs and returns its status; nothing is allocated to leak. */
+    check(zts_open(":memory:", NULL, NULL, NULL) == ZTS_OK, "zts_open with out_store and out_error NULL");
+    check(zts_save(store, TOKEN, NULL, NULL) == ZTS_OK, "zts_save with NULL outputs");
+    char *error = SENTINEL;
+    check(zts_save(store, "{\"access_token\":\"AT2\"}", NULL, &error) == ZTS_OK && error == NULL,
+          "zts_save with out_token_json NULL still resets *out_error");
+    check(zts_find(store, TOKEN, NULL, NULL) == ZTS_OK, "zts_find with NULL outputs");
+    check(zts_find_by_id(store, "2", NULL, NULL) == ZTS_OK, "zts_find_by_id with NULL outputs (the save stored)");
+    check(zts_list(store, NULL, NULL) == ZTS_OK, "zts_list with NULL outputs");
+    check(zts_find_by_id(store, "9", NULL, NULL) == ZTS_NOT_FOUND, "a failure with NULL outputs returns its status");
+    check(zts_save(store, "{", NULL, NULL) == ZTS_INVALID_JSON, "zts_save of bad JSON with NULL outputs");
+    check(zts_delete(store, "1", NULL) == ZTS_OK, "zts_delete with out_error NULL");
+    check(zts_purge(store, NULL) == ZTS_OK, "zts_purge with out_error NULL");
+    check(zts_find_by_id(store, "2", NULL, NULL) == ZTS_NOT_FOUND, "the purge with out_error NULL purged");
+    zts_close(store);
+}
+
+/* Two bytes that are never UTF-8; a separate literal so that no hex escape runs on. */
+#define BAD "\xff\xfe"
+
 static void test_invalid_utf8(void) {
     zts_store *store = open_memory();
-    char *error = NULL;
-    expect_error(zts_open("\xff\xfe.db", NULL, NULL, &error), ZTS_INVALID_ARGUMENT, &error, "UTF-8", "location");
-    expect_error(zts_open(":memory:", "{\"\xff\":1}", NULL, &error), ZTS_INVALID_ARGUMENT, &error, "UTF-8", "options");
-    expect_error(zts_save(store, "{\"user_name\":\"\xc3\x28\"}", NULL, &error), ZTS_INVALID_ARGUMENT, &error, "UTF-8",
-                 "token_json");
-    expect_error(zts_find_by_id(store, "1\xff", NULL, &error), ZTS_INVALID_ARGUMENT, &error, "UTF-8", "id");
-    expect_error(zts_delete(store, "\x80", &error), ZTS_INVALID_ARGUMENT, &error, "UTF-8", "delete id");
+    expect_fail("zts_open(location non-UTF-8)", open_store(BAD, NULL), ZTS_INVALID_ARGUMENT,
+                "location is not valid UTF-8");
+    expect_fail("zts_open(options_json non-UTF-8)", open_store(":memory:", "{\"" BAD "\":1}"), ZTS_INVALID_ARGUMENT,
+                "options_json is not valid UTF-8");
+    expect_fail("zts_save(token_json non-UTF-8)", save(store, "{\"access_token\":\"" BAD "\"}"), ZTS_INVALID_ARGUMENT,
+                "token_json is not valid UTF-8");
+    expect_fail("zts_find(token_json non-UTF-8)", find(store, "{\"user_name\":\"" BAD "\"}"), ZTS_INVALID_ARGUMENT,
+                "token_json is not valid UTF-8");
+    expect_fail("zts_find_by_id(id non-UTF-8)", find_by_id(store, BAD), ZTS_INVALID_ARGUMENT,
+                "id is not valid UTF-8");
+    expect_fail("zts_delete(id non-UTF-8)", delete_id(store, "1" BAD), ZTS_INVALID_ARGUMENT, "id is not valid UTF-8");
     zts_close(store);
 }
 
 static void test_options(void) {
-    char *error = NULL;
-    zts_store *store = NULL;
-    CHECK(zts_open(":memory:", "{\"busy_timeout_ms\":100,\"synchronous\":\"normal\"}", &store, &error) == ZTS_OK,
-          "valid options");
-    zts_close(store);
-    CHECK(zts_open(":memory:", NULL, NULL, NULL) == ZTS_OK, "open without out_store");
-    expect_error(zts_open(":memory:", "{\"timeout\":1}", NULL, &error), ZTS_INVALID_ARGUMENT, &error, "timeout",
-                 "unknown option");
-    expect_error(zts_open(":memory:", "{\"read_only\":\"yes\"}", NULL, &error), ZTS_INVALID_ARGUMENT, &error,
-                 "read_only", "wrong option type");
-    expect_error(zts_open("", NULL, NULL, &error), ZTS_INVALID_ARGUMENT, &error, "empty", "empty location");
+    zts_close(open_ok("zts_open with options_json NULL", ":memory:", NULL));
+    zts_close(open_ok("zts_open with {}", ":memory:", "{}"));
+    zts_close(open_ok("zts_open with busy_timeout_ms and synchronous", ":memory:",
+                      "{\"busy_timeout_ms\":100,\"synchronous\":\"normal\"}"));
+    zts_close(open_ok("zts_open with every option", ":memory:",
+                      "{\"busy_timeout_ms\":0,\"read_only\":false,\"create\":true,\"synchronous\":\"full\"}"));
+    char *error = SENTINEL;
+    check(zts_open(":memory:", "{\"busy_timeout_ms\":100}", NULL, &error) == ZTS_OK && error == NULL,
+          "zts_open with out_store NULL opens, checks and closes");
+
+    expect_fail("unknown option", open_store(":memory:", "{\"timeout\":5}"), ZTS_INVALID_ARGUMENT,
+                "unknown option \"timeout\"");
+    expect_fail("busy_timeout_ms a string", open_store(":memory:", "{\"busy_timeout_ms\":\"100\"}"),
+                ZTS_INVALID_ARGUMENT, "\"busy_timeout_ms\" must be");
+    expect_fail("busy_timeout_ms negative", open_store(":memory:", "{\"busy_timeout_ms\":-1}"), ZTS_INVALID_ARGUMENT,
+                "\"busy_timeout_ms\" must be");
+    expect_fail("read_only a string", open_store(":memory:", "{\"read_only\":\"yes\"}"), ZTS_INVALID_ARGUMENT,
+                "\"read_only\" must be");
+    expect_fail("create a number", open_store(":memory:", "{\"create\":1}"), ZTS_INVALID_ARGUMENT,
+                "\"create\" must be");
+    expect_fail("synchronous unknown", open_store(":memory:", "{\"synchronous\":\"off\"}"), ZTS_INVALID_ARGUMENT,
+                "\"synchronous\" must be");
+    expect_fail("options_json not JSON", open_store(":memory:", "{"), ZTS_INVALID_ARGUMENT,
+                "options_json is not valid JSON");
+    expect_fail("options_json not an object", open_store(":memory:", "[]"), ZTS_INVALID_ARGUMENT,
+                "options_json must be a JSON object");
+    expect_fail("empty location", open_store("", NULL), ZTS_INVALID_ARGUMENT, "location is empty");
 }
 
-static void test_statuses_and_values(void) {
+static void test_statuses(void) {
     zts_store *store = open_memory();
-    char *out = NULL, *error = NULL;
-    CHECK(zts_save(store, "{\"user_name\":\"u@x\",\"access_token\":\"AT1\"}", &out, &error) == ZTS_OK, "save");
-    CHECK(contains(out, "\"id\":\"1\""), "saved id: %s", out);
-    zts_string_free(out);
-    expect_error(zts_find(store, "{\"user_name\":\"nobody\"}", &out, &error), ZTS_NOT_FOUND, &error, "user_name",
-                 "not found");
-    expect_error(zts_save(store, "{\"user_name\":", &out, &error), ZTS_INVALID_JSON, &error, "JSON", "bad JSON");
-    expect_error(zts_save(store, "{\"user_name\":\"u\"", &out, &error), ZTS_INVALID_JSON, &error, "JSON", "cut JSON");
-    expect_error(zts_save(store, "{\"user_name\":\"v\"}", &out, &error), ZTS_INVALID_TOKEN, &error, "nothing to store",
-                 "nothing to store");
-    expect_error(zts_find(store, "{}", &out, &error), ZTS_INVALID_TOKEN, &error, "nothing to match on", "empty query");
+    const char *token = "{\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":1795350239397}";
+    expect_token("the saved token", expect_ok("save", save(store, token)),
+                 "{\"id\":\"1\",\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":\"1795350239397\"}");
+    char *before = expect_ok("list before the refused calls", list(store));
 
-    /* A value of exactly the limit is stored; one byte more is refused by name. */
-    size_t size = ZTS_MAX_VALUE_BYTES + 64;
-    char *json = malloc(size);
-    int n = snprintf(json, size, "{\"access_token\":\"");
-    memset(json + n, 'a', ZTS_MAX_VALUE_BYTES);
-    strcpy(json + n + ZTS_MAX_VALUE_BYTES, "\"}");
-    CHECK(zts_save(store, json, NULL, NULL) == ZTS_OK, "a value of ZTS_MAX_VALUE_BYTES is accepted");
-    memset(json + n, 'b', ZTS_MAX_VALUE_BYTES);
-    strcpy(json + n + ZTS_MAX_VALUE_BYTES, "b\"}");
-    expect_error(zts_save(store, json, NULL, &error), ZTS_INVALID_JSON, &error, "limit", "an over-long value");
+    expect_fail("find of an unknown user", find(store, "{\"user_name\":\"nobody\"}"), ZTS_NOT_FOUND,
+                "matches the query's user_name");
+    expect_fail("find_by_id of an unknown id", find_by_id(store, "2"), ZTS_NOT_FOUND, "no token has id \"2\"");
+    expect_fail("delete of an unknown id", delete_id(store, "2"), ZTS_NOT_FOUND, "no token has id \"2\"");
+
+    expect_fail("save of cut JSON", save(store, "{\"user_name\":"), ZTS_INVALID_JSON, "token JSON");
+    expect_fail("find of cut JSON", find(store, "{\"user_name\":\"u@x\""), ZTS_INVALID_JSON, "token JSON");
+    expect_fail("save of an unknown key", save(store, "{\"colour\":\"red\"}"), ZTS_INVALID_JSON,
+                "unknown key \"colour\"");
+    expect_fail("save of a repeated key", save(store, "{\"id\":\"1\",\"id\":\"1\"}"), ZTS_INVALID_JSON,
+                "\"id\" appears twice");
+    expect_fail("save of a number for a string", save(store, "{\"access_token\":12}"), ZTS_INVALID_JSON,
+                "\"access_token\" must be a string or null");
+    expect_fail("save of an array", save(store, "[]"), ZTS_INVALID_JSON, "object");
+
+    expect_fail("save with nothing to store", save(store, "{\"user_name\":\"v@x\"}"), ZTS_INVALID_TOKEN,
+                "nothing to store");
+    expect_fail("find with nothing to match on", find(store, "{}"), ZTS_INVALID_TOKEN, "nothing to match on");
+    expect_fail("save with a bad id", save(store, "{\"id\":\"01\",\"access_token\":\"AT9\"}"), ZTS_INVALID_TOKEN,
+                "id \"01\"");
+    expect_fail("save with a bad expiry_time", save(store, "{\"user_name\":\"u@x\",\"expiry_time\":\"soon\"}"),
+                ZTS_INVALID_TOKEN, "expiry_time must be epoch milliseconds");
+
+    expect_fail("find_by_id of an empty id", find_by_id(store, ""), ZTS_INVALID_ARGUMENT, "id is empty");
+    expect_fail("delete of an empty id", delete_id(store, ""), ZTS_INVALID_ARGUMENT, "id is empty");
+
+    char *after = expect_ok("list after the refused calls", list(store));
+    check(before && after && strcmp(before, after) == 0, "refused calls changed nothing");
+    zts_string_free(before);
+    zts_string_free(after);
+
+    call_ok("delete the token", delete_id(store, "1"));
+    expect_fail("find_by_id of the deleted id", find_by_id(store, "1"), ZTS_NOT_FOUND, "no token has id \"1\"");
+    call_ok("purge an empty store", purge(store));
+    zts_close(store);
+}
+
+/* {"access_token":"aaa..."} with a value of `len` bytes (malloc'ed). */
+static char *token_with_value_of(size_t len) {
+    const char *head = "{\"access_token\":\"", *tail = "\"}";
+    char *json = malloc(strlen(head) + len + strlen(tail) + 1);
+    strcpy(json, head);
+    memset(json + strlen(head), 'a', len);
+    strcpy(json + strlen(head) + len, tail);
+    return json;
+}
+
+static void test_value_limits(void) {
+    zts_store *store = open_memory();
+    char *json = token_with_value_of(ZTS_MAX_VALUE_BYTES);
+    char *out = expect_ok("save of a value of exactly ZTS_MAX_VALUE_BYTES", save(store, json));
+    json_t *token = out ? json_loads(out, 0, NULL) : NULL;
+    check(json_string_length(json_object_get(token, "access_token")) == ZTS_MAX_VALUE_BYTES,
+          "the value comes back whole (%d bytes)", ZTS_MAX_VALUE_BYTES);
+    json_decref(token);
+    zts_string_free(out);
     free(json);
 
-    CHECK(zts_list(store, &out, NULL) == ZTS_OK && contains(out, "\"id\":\"2\"") && !contains(out, "\"id\":\"3\""),
-          "refused saves changed nothing");
-    zts_string_free(out);
-    CHECK(zts_delete(store, "2", NULL) == ZTS_OK, "delete");
-    expect_error(zts_delete(store, "2", &error), ZTS_NOT_FOUND, &error, "\"2\"", "delete twice");
+    json = token_with_value_of(ZTS_MAX_VALUE_BYTES + 1);
+    expect_fail("save of a value one byte over", save(store, json), ZTS_INVALID_JSON, "the limit is 65536");
+    free(json);
+    json = token_with_value_of(1024 * 1024);
+    expect_fail("save of a 1 MiB value", save(store, json), ZTS_INVALID_JSON, "the limit is");
+    expect_fail("find with a 1 MiB value", find(store, json), ZTS_INVALID_JSON, "the limit is");
+    free(json);
+
+    check(list_size(expect_ok("list after the refused saves", list(store))) == 1, "only the accepted token is stored");
     zts_close(store);
 }
 
-static void test_files(void) {
-    char dir[] = "/tmp/zts-c-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
-    char path[256], *out = NULL, *error = NULL;
-    struct stat st;
-    zts_store *store = NULL;
-
-    snprintf(path, sizeof path, "%s/tokens.db", dir);
-    CHECK(zts_open(path, NULL, &store, &error) == ZTS_OK, "create %s: %s", path, error ? error : "");
-    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "a new store has mode 0600 (%o)", st.st_mode & 0777);
-    CHECK(zts_save(store, "{\"access_token\":\"AT1\"}", NULL, NULL) == ZTS_OK, "save to file");
-    zts_close(store);
-    CHECK(zts_open(path, NULL, &store, NULL) == ZTS_OK, "reopen");
-    CHECK(zts_find_by_id(store, "1", &out, NULL) == ZTS_OK && contains(out, "AT1"), "data persists");
-    zts_string_free(out);
+static void test_new_file(void) {
+    struct temp t;
+    make_temp(&t, "tokens.db");
+    zts_store *store = open_ok("zts_open creates a new store file", t.path, NULL);
+    struct stat st = {0};
+    stat(t.path, &st);
+    check(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600, "the new store file has mode 0600 (%o)",
+          (unsigned)(st.st_mode & 0777));
+    const char *stored = "{\"id\":\"1\",\"user_name\":\"u@x\",\"refresh_token\":\"RT1\",\"client_id\":\"c\","
+                         "\"client_secret\":\"s\",\"access_token\":\"AT1\"}";
+    call_ok("save to the file", save(store, stored));
     zts_close(store);
 
-    chmod(path, 0400);
-    expect_error(zts_open(path, NULL, &store, &error), ZTS_IO, &error, "read-only", "read-only file");
-    CHECK(zts_open(path, "{\"read_only\":true}", &store, NULL) == ZTS_OK, "read_only open");
-    CHECK(zts_find_by_id(store, "1", NULL, NULL) == ZTS_OK, "read_only find");
-    expect_error(zts_save(store, "{\"access_token\":\"AT2\"}", NULL, &error), ZTS_IO, &error, "read_only",
-                 "read_only save");
+    store = open_ok("reopen the store file", t.path, NULL);
+    expect_token("the token after close and reopen", expect_ok("find_by_id after reopen", find_by_id(store, "1")),
+                 stored);
+    check(list_size(expect_ok("list after reopen", list(store))) == 1, "the reopened store lists its one token");
     zts_close(store);
 
-    snprintf(path, sizeof path, "%s/missing/tokens.db", dir);
-    expect_error(zts_open(path, NULL, &store, &error), ZTS_IO, &error, "missing", "missing directory");
-    expect_error(zts_open(dir, NULL, &store, &error), ZTS_IO, &error, "directory", "a directory");
-    snprintf(path, sizeof path, "%s/absent.db", dir);
-    expect_error(zts_open(path, "{\"create\":false}", &store, &error), ZTS_IO, &error, "absent.db", "create false");
+    check(zts_open(t.path, NULL, NULL, NULL) == ZTS_OK, "zts_open of the file with out_store NULL");
+    remove_temp(&t);
 
-    snprintf(path, sizeof path, "%s/empty.db", dir);
-    fclose(fopen(path, "w"));
-    expect_error(zts_open(path, NULL, &store, &error), ZTS_CORRUPT, &error, "empty", "zero-byte file");
-    CHECK(stat(path, &st) == 0 && st.st_size == 0, "the zero-byte file stays empty");
+    make_temp(&t, "checked.db");
+    check(zts_open(t.path, NULL, NULL, NULL) == ZTS_OK && stat(t.path, &st) == 0 && (st.st_mode & 0777) == 0600,
+          "zts_open with out_store NULL still creates the store");
+    remove_temp(&t);
+}
 
-    snprintf(path, sizeof path, "%s/hello.txt", dir);
-    FILE *f = fopen(path, "w");
-    fputs("hello, this is not a database at all; it is long enough to hold a header....................."
-          "..................\n",
-          f);
-    fclose(f);
-    expect_error(zts_open(path, NULL, &store, &error), ZTS_CORRUPT, &error, "not an SQLite", "a text file");
-    CHECK(stat(path, &st) == 0 && st.st_size == 112, "the text file is unchanged (%ld bytes)", (long)st.st_size);
+static void test_refused_files(void) {
+    struct temp t;
+    make_temp(&t, "missing/tokens.db");
+    expect_fail("a path in a missing directory", open_store(t.path, NULL), ZTS_IO, t.path);
+    remove_temp(&t);
 
-    /* A store from a newer zts (user_version, header offset 60, raised to 99) is refused untouched. */
-    snprintf(path, sizeof path, "%s/newer.db", dir);
-    CHECK(zts_open(path, NULL, &store, NULL) == ZTS_OK, "create newer.db");
+    make_temp(&t, "");
+    expect_fail("a directory as location", open_store(t.dir, NULL), ZTS_IO, "is a directory");
+    remove_temp(&t);
+
+    make_temp(&t, "absent.db");
+    expect_fail("create false on a missing file", open_store(t.path, "{\"create\":false}"), ZTS_IO, t.path);
+    check(count_entries(t.dir) == 0, "create false created nothing");
+    remove_temp(&t);
+
+    make_temp(&t, "empty.db");
+    write_file(t.path, "", 0);
+    expect_fail("a zero-byte file", open_store(t.path, NULL), ZTS_CORRUPT, "empty (0 bytes)");
+    check(file_size(t.path) == 0 && count_entries(t.dir) == 1, "the zero-byte file stays 0 bytes, alone");
+    remove_temp(&t);
+
+    make_temp(&t, "hello.txt");
+    write_file(t.path, "hello", 5);
+    struct snapshot before = snapshot(t.path);
+    expect_fail("a text file", open_store(t.path, NULL), ZTS_CORRUPT, "not an SQLite database");
+    check(unchanged(t.path, &before) && count_entries(t.dir) == 1, "the text file still holds \"hello\", alone");
+    remove_temp(&t);
+
+    make_temp(&t, "truncated.db");
+    make_store(t.path);
+    if (truncate(t.path, 1000) != 0) perror("truncate");
+    before = snapshot(t.path);
+    expect_fail("a truncated store", open_store(t.path, NULL), ZTS_CORRUPT, "truncated");
+    check(unchanged(t.path, &before), "the truncated store is unchanged");
+    remove_temp(&t);
+}
+
+static void test_read_only_file(void) {
+    struct temp t;
+    make_temp(&t, "tokens.db");
+    make_store(t.path);
+    chmod(t.path, 0400);
+    expect_fail("a mode 0400 file without read_only", open_store(t.path, NULL), ZTS_IO, "read-only");
+
+    zts_store *store = open_ok("a mode 0400 file with read_only", t.path, "{\"read_only\":true}");
+    expect_token("find in the read_only store", expect_ok("find", find(store, TOKEN)), STORED);
+    call_ok("list in the read_only store", list(store));
+    expect_fail("save to the read_only store", save(store, "{\"access_token\":\"AT2\"}"), ZTS_IO, "read_only");
+    expect_fail("delete in the read_only store", delete_id(store, "1"), ZTS_IO, "read_only");
+    expect_fail("purge of the read_only store", purge(store), ZTS_IO, "read_only");
     zts_close(store);
-    f = fopen(path, "r+b");
-    fseek(f, 60, SEEK_SET);
-    fwrite("\0\0\0\x63", 1, 4, f);
-    fclose(f);
-    stat(path, &st);
-    off_t size = st.st_size;
-    expect_error(zts_open(path, NULL, &store, &error), ZTS_INCOMPATIBLE, &error, "newer", "a newer schema");
-    CHECK(stat(path, &st) == 0 && st.st_size == size, "the newer store is untouched");
+    remove_temp(&t);
+}
 
-    /* Another process holds the write lock (the sqlite3 shell in a transaction): a save waits
-     * busy_timeout_ms, then gives ZTS_BUSY with a message that says so. */
-    snprintf(path, sizeof path, "%s/busy.db", dir);
-    CHECK(zts_open(path, "{\"busy_timeout_ms\":100}", &store, NULL) == ZTS_OK, "create busy.db");
-    char command[300];
-    snprintf(command, sizeof command, "sqlite3 %s", path);
+static void test_incompatible_files(void) {
+    struct temp t;
+    make_temp(&t, "newer.db");
+    make_store(t.path);
+    check(sqlite3_shell(t.path, "PRAGMA user_version = 99;"), "the sqlite3 shell marks the store as version 99");
+    struct snapshot before = snapshot(t.path);
+    expect_fail("a store of a newer zts schema", open_store(t.path, NULL), ZTS_INCOMPATIBLE, "newer");
+    check(unchanged(t.path, &before), "the newer store is unchanged");
+    remove_temp(&t);
+
+    make_temp(&t, "notes.db");
+    check(sqlite3_shell(t.path, "CREATE TABLE notes (body TEXT);"), "the sqlite3 shell makes another database");
+    before = snapshot(t.path);
+    expect_fail("an SQLite file of another schema", open_store(t.path, NULL), ZTS_INCOMPATIBLE, "another schema");
+    check(unchanged(t.path, &before), "the other database is unchanged");
+    remove_temp(&t);
+}
+
+/* Two handles on one file, and the sqlite3 shell (another process) holding the write lock. */
+static void test_busy(void) {
+    struct temp t;
+    make_temp(&t, "busy.db");
+    const char *options = "{\"busy_timeout_ms\":50}";
+    zts_store *a = open_ok("open the file (handle a)", t.path, options);
+    zts_store *b = open_ok("open the same file again (handle b)", t.path, options);
+    call_ok("save through a", save(a, TOKEN));
+    call_ok("b sees a's token", find_by_id(b, "1"));
+
+    char ready[128], command[160];
+    snprintf(ready, sizeof ready, "%s/locked", t.dir);
+    snprintf(command, sizeof command, "sqlite3 '%s'", t.path);
     FILE *holder = popen(command, "w");
-    fputs("BEGIN IMMEDIATE;\nINSERT INTO oauthtoken (id) VALUES ('99');\n", holder);
+    if (!holder) perror("popen");
+    /* The shell touches `ready` once it holds the lock, so the test waits no longer than needed. */
+    fprintf(holder, "BEGIN IMMEDIATE;\n.shell touch '%s'\n", ready);
     fflush(holder);
-    usleep(500 * 1000);
-    expect_error(zts_save(store, "{\"access_token\":\"AT1\"}", NULL, &error), ZTS_BUSY, &error, "busy_timeout_ms=100",
-                 "a held write lock");
-    fputs("ROLLBACK;\n.quit\n", holder);
-    pclose(holder);
-    CHECK(zts_save(store, "{\"access_token\":\"AT1\"}", NULL, NULL) == ZTS_OK, "saves work once the lock is gone");
-    zts_close(store);
+    for (int waited = 0; access(ready, F_OK) != 0 && waited < 5000; waited += 10) sleep_ms(10);
+    check(access(ready, F_OK) == 0, "the sqlite3 shell holds the write lock");
 
-    snprintf(command, sizeof command, "rm -rf %s", dir);
-    CHECK(system(command) == 0, "cleanup");
+    double start = now_ms();
+    expect_fail("save while another process holds the lock", save(a, "{\"access_token\":\"AT2\"}"), ZTS_BUSY,
+                "busy_timeout_ms=50");
+    double waited = now_ms() - start;
+    check(waited >= 45, "the save waited for busy_timeout_ms (%.0f ms)", waited);
+    expect_fail("delete while the lock is held", delete_id(b, "1"), ZTS_BUSY, "busy_timeout_ms");
+    expect_fail("purge while the lock is held", purge(b), ZTS_BUSY, "busy_timeout_ms");
+    call_ok("find while the lock is held (readers are not blocked)", find_by_id(a, "1"));
+
+    fputs("ROLLBACK;\n.quit\n", holder);
+    check(pclose(holder) == 0, "the sqlite3 shell released the lock and exited");
+    call_ok("save once the lock is released", save(a, "{\"access_token\":\"AT2\"}"));
+    call_ok("b sees it", find(b, "{\"access_token\":\"AT2\"}"));
+    zts_close(a);
+    zts_close(b);
+    remove_temp(&t);
 }
 
 #define THREADS 4
 #define SAVES_PER_THREAD 200
 
-struct worker { zts_store *store; int index; int failures; };
+struct worker {
+    zts_store *store;
+    int index;
+    int failures;
+};
 
 static void *save_many(void *arg) {
     struct worker *w = arg;
     char json[64];
     for (int i = 0; i < SAVES_PER_THREAD; i++) {
         snprintf(json, sizeof json, "{\"access_token\":\"T%d-%d\"}", w->index, i);
-        if (zts_save(w->store, json, NULL, NULL) != ZTS_OK) w->failures++;
+        char *error = NULL;
+        if (zts_save(w->store, json, NULL, &error) != ZTS_OK) w->failures++;
+        zts_string_free(error);
     }
     return NULL;
 }
 
+/* Every token listed once, with ids exactly 1..800 in order and every T<thread>-<i> seen once. */
+static int list_is_complete(json_t *all) {
+    static char seen[THREADS][SAVES_PER_THREAD];
+    memset(seen, 0, sizeof seen);
+    if (json_array_size(all) != THREADS * SAVES_PER_THREAD) return 0;
+    for (size_t i = 0; i < json_array_size(all); i++) {
+        json_t *token = json_array_get(all, i);
+        const char *id = json_string_value(json_object_get(token, "id"));
+        const char *access = json_string_value(json_object_get(token, "access_token"));
+        char want[24];
+        int thread, n, end = 0;
+        snprintf(want, sizeof want, "%zu", i + 1);
+        if (!id || strcmp(id, want) != 0 || !access) return 0;
+        if (sscanf(access, "T%d-%d%n", &thread, &n, &end) != 2 || access[end] || thread < 0 || thread >= THREADS ||
+            n < 0 || n >= SAVES_PER_THREAD || seen[thread][n]++)
+            return 0;
+    }
+    return 1;
+}
+
 static void test_threads(void) {
-    zts_store *store = open_memory();
+    struct temp t;
+    make_temp(&t, "threads.db");
+    zts_store *store = open_ok("open a store for the threads", t.path, "{\"synchronous\":\"normal\"}");
     pthread_t threads[THREADS];
     struct worker workers[THREADS];
     for (int i = 0; i < THREADS; i++) {
         workers[i] = (struct worker){store, i, 0};
-        pthread_create(&threads[i], NULL, save_many, &workers[i]);
+        if (pthread_create(&threads[i], NULL, save_many, &workers[i]) != 0) {
+            perror("pthread_create");
+            exit(2);
+        }
     }
     int failures = 0;
     for (int i = 0; i < THREADS; i++) {
         pthread_join(threads[i], NULL);
         failures += workers[i].failures;
     }
-    CHECK(failures == 0, "%d saves failed", failures);
-    /* Every id from 1 to 800 exists once: no id was given twice. */
-    int missing = 0;
-    char id[16];
-    for (int i = 1; i <= THREADS * SAVES_PER_THREAD; i++) {
-        snprintf(id, sizeof id, "%d", i);
-        if (zts_find_by_id(store, id, NULL, NULL) != ZTS_OK) missing++;
-    }
-    snprintf(id, sizeof id, "%d", THREADS * SAVES_PER_THREAD + 1);
-    CHECK(missing == 0 && zts_find_by_id(store, id, NULL, NULL) == ZTS_NOT_FOUND, "ids 1..%d, %d missing",
-          THREADS * SAVES_PER_THREAD, missing);
+    check(failures == 0, "%d threads saved %d tokens each through one handle (%d failed)", THREADS, SAVES_PER_THREAD,
+          failures);
+    char *out = expect_ok("list after the threads", list(store));
+    json_t *all = out ? json_loads(out, 0, NULL) : NULL;
+    check(list_is_complete(all), "the list holds %d tokens, ids exactly 1..%d, each saved token once",
+          THREADS * SAVES_PER_THREAD, THREADS * SAVES_PER_THREAD);
+    json_decref(all);
+    zts_string_free(out);
     zts_close(store);
+    remove_temp(&t);
 }
 
 int main(void) {
-    test_version_and_names();
-    test_nulls();
+    /* If the sqlite3 shell is missing, writing to its pipe must fail a check, not kill the test. */
+    signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    test_version_and_status_names();
+    test_null_arguments();
+    test_out_pointers();
     test_invalid_utf8();
     test_options();
-    test_statuses_and_values();
-    test_files();
+    test_statuses();
+    test_value_limits();
+    test_new_file();
+    test_refused_files();
+    test_read_only_file();
+    test_incompatible_files();
+    test_busy();
     test_threads();
     return finish("api");
 }

@@ -1,41 +1,73 @@
 #!/usr/bin/env bash
-# The C tests: programs compiled against include/zts.h and linked to libzts.so, run under valgrind
-# (any memory error or leak fails), plus a check that the header compiles alone as C99 and as C++.
-# Installs gcc, g++, jansson, valgrind, pkg-config and the sqlite3 shell when missing (Debian).
+# The C tests: the header alone compiles as C99 and as C++; api.c (every function, status and bad
+# argument) and vectors.c (the shared vectors) are compiled against include/zts.h, linked to
+# libzts.so and run under valgrind, where any memory error or leak fails them.
+# Installs gcc, g++, jansson, valgrind, pkg-config and the sqlite3 shell when missing (Debian, as root).
+# Usage: bash tests/c/run.sh (from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 missing=()
-for pkg in gcc g++ libc6-dev libjansson-dev valgrind pkg-config sqlite3; do
+for pkg in gcc g++ libc6-dev libjansson-dev valgrind sqlite3 pkg-config; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing packages: ${missing[*]} (run as root to install them, or install them yourself)" >&2
+        exit 1
+    fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 cargo build --release --quiet
+
 build=tests/c/build
 mkdir -p "$build"
+rm -f "$build"/{header_c,header_cxx,api,vectors} # a failed build must not leave an old program to run
 cflags=(-std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude)
 libs=(-Ltarget/release -lzts -Wl,-rpath,"$PWD/target/release" -lpthread)
+jansson_flags=$(pkg-config --cflags --libs jansson)
+read -r -a jansson <<<"$jansson_flags"
+valgrind=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+          --show-leak-kinds=definite,indirect -q)
 
 passed=0
 failed=0
+# step NAME COMMAND...: runs one check, counting and reporting it.
 step() {
-    local name=$1; shift
-    if "$@"; then passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
+    local name=$1
+    shift
+    if "$@"; then
+        echo "ok - $name"
+        passed=$((passed + 1))
+    else
+        echo "not ok - $name (exit $?)"
+        failed=$((failed + 1))
+    fi
 }
 
-printf '#include "zts.h"\nint main(void) { return zts_version() == 0; }\n' > "$build/header_only.c"
-step "header compiles alone as C99" cc -std=c99 -pedantic -Werror -Iinclude "$build/header_only.c" "${libs[@]}" -o "$build/header_c"
-step "header compiles as C++" g++ -x c++ -Wall -Werror -Iinclude "$build/header_only.c" "${libs[@]}" -o "$build/header_cxx"
+# The header must stand alone: no other include, strict C99, and C++ (extern "C" linkage, checked by
+# linking and running the program).
+cat >"$build/header_only.c" <<'EOF'
+#include "zts.h"
+int main(void) {
+    const char *v = zts_version();
+    const char *h = ZTS_VERSION;
+    while (*v && *v == *h) v++, h++;
+    return *v != *h || zts_status_name(ZTS_INTERNAL) == 0;
+}
+EOF
+step "zts.h alone compiles as C99 -pedantic" \
+    cc -std=c99 -pedantic -Wall -Wextra -Werror -Iinclude "$build/header_only.c" "${libs[@]}" -o "$build/header_c"
+step "zts.h alone compiles as C++ -pedantic" \
+    g++ -x c++ -std=c++11 -pedantic -Wall -Wextra -Werror -Iinclude "$build/header_only.c" "${libs[@]}" \
+    -o "$build/header_cxx"
+step "the C99 program links and runs" "$build/header_c"
+step "the C++ program links and runs" "$build/header_cxx"
 
-cc "${cflags[@]}" tests/c/api.c "${libs[@]}" -o "$build/api"
-cc "${cflags[@]}" tests/c/vectors.c $(pkg-config --cflags --libs jansson) "${libs[@]}" -o "$build/vectors"
-
-valgrind=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
-          --show-leak-kinds=definite,indirect)
+step "api.c compiles" cc "${cflags[@]}" tests/c/api.c "${jansson[@]}" "${libs[@]}" -o "$build/api"
+step "vectors.c compiles" cc "${cflags[@]}" tests/c/vectors.c "${jansson[@]}" "${libs[@]}" -o "$build/vectors"
 step "api under valgrind" "${valgrind[@]}" "$build/api"
 step "vectors under valgrind" "${valgrind[@]}" "$build/vectors" tests/vectors/store.json
 
