@@ -40,7 +40,8 @@ pub trait Engine: Send {
     /// Every token in numeric id order.
     fn list(&mut self) -> Result<Vec<Token>>;
     /// Starts a write transaction that holds the store's write lock until commit or drop (rollback).
-    fn write(&mut self) -> Result<Box<dyn WriteTxn + '_>>;
+    /// `needs_sync`: whether its commit must survive a power loss (the engine's options may add more).
+    fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>>;
 }
 
 /// Operations inside a write transaction; nothing is visible to others until `commit`.
@@ -56,5 +57,7 @@ pub trait WriteTxn {
     fn delete(&self, id: &str) -> Result<bool>;
     /// Removes every row; returns how many there were.
     fn purge(&self) -> Result<usize>;
+    /// Whether the commit will be as durable as a `needs_sync` write asked for under these options.
+    fn commit_as_durable_as_needed(&self) -> bool;
     fn commit(self: Box<Self>) -> Result<()>;
 }

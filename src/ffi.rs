@@ -78,8 +78,10 @@ unsafe fn token(p: *const c_char) -> Result<Token> {
 /// creating it when it does not exist.
 ///
 /// `options_json` may be NULL or a JSON object with any of: "busy_timeout_ms" (integer, default
-/// 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" ("full",
-/// the default, or "normal"). An unknown option or a wrong type gives ZTS_INVALID_ARGUMENT.
+/// 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" ("auto",
+/// the default: every commit survives a power loss except an access-token refresh; "full": every
+/// commit; "normal": none, a power loss may undo the latest commits; a killed process never loses an
+/// acknowledged save under any setting). An unknown option or a wrong type gives ZTS_INVALID_ARGUMENT.
 ///
 /// On ZTS_OK `*out_store` receives a handle to release with `zts_close` (if `out_store` is NULL the
 /// store is opened, checked and closed again). Statuses: ZTS_INVALID_ARGUMENT, ZTS_IO (missing

@@ -4,19 +4,27 @@ use crate::error::{shown, Error, Result};
 use serde_json::Value;
 
 /// How hard SQLite works to keep a commit through a power loss (PRAGMA synchronous in WAL mode).
+/// Every setting survives a killed process and never leaves a corrupt file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Synchronous {
-    /// fsync on every commit: an acknowledged save survives a process kill and a power loss.
+    /// fsync on every commit: every acknowledged change survives a power loss.
     Full,
-    /// fsync at checkpoints only: survives a process kill; a power loss may undo the latest commits.
+    /// fsync at checkpoints only: a power loss may undo the latest commits.
     Normal,
+    /// The default: fsync on every commit except an access-token refresh (see `rules::is_refresh`),
+    /// which a power loss may undo; the SDK then refreshes once more. A lost new token, refresh token,
+    /// credential, user name or delete would cost more, so those commits are synced.
+    Auto,
 }
 
 impl Synchronous {
-    pub fn pragma(self) -> &'static str {
+    /// The PRAGMA synchronous value for a commit that `needs_sync` (true: it must survive a power loss).
+    pub fn pragma(self, needs_sync: bool) -> &'static str {
         match self {
             Synchronous::Full => "FULL",
             Synchronous::Normal => "NORMAL",
+            Synchronous::Auto if needs_sync => "FULL",
+            Synchronous::Auto => "NORMAL",
         }
     }
 }
@@ -34,7 +42,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { busy_timeout_ms: 5000, read_only: false, create: true, synchronous: Synchronous::Full }
+        Options { busy_timeout_ms: 5000, read_only: false, create: true, synchronous: Synchronous::Auto }
     }
 }
 
@@ -65,7 +73,8 @@ impl Options {
                     options.synchronous = match value.as_str() {
                         Some("full") => Synchronous::Full,
                         Some("normal") => Synchronous::Normal,
-                        _ => return Err(wrong("\"full\" or \"normal\"")),
+                        Some("auto") => Synchronous::Auto,
+                        _ => return Err(wrong("\"auto\", \"full\" or \"normal\"")),
                     }
                 }
                 _ => return Err(Error::invalid_argument(format!("unknown option {} (known: {KEYS})", shown(key)))),

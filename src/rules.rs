@@ -66,6 +66,18 @@ pub fn merge(stored: &Token, incoming: &Token) -> Token {
     merged
 }
 
+/// Whether saving `incoming` over `stored` only refreshes the access token: it changes nothing but
+/// access_token, expiry_time and api_domain (what the SDK writes after a refresh). Losing such a save
+/// to a power loss costs one more refresh, so it is committed without a sync (options "auto").
+pub fn is_refresh(stored: &Token, incoming: &Token) -> bool {
+    let refreshed = [&incoming.access_token, &incoming.expiry_time, &incoming.api_domain];
+    stored
+        .values()
+        .into_iter()
+        .zip(incoming.values())
+        .all(|(old, new)| new.is_none() || new == old || refreshed.iter().any(|field| std::ptr::eq(*field, new)))
+}
+
 /// Checks a token that is about to become a new row.
 pub fn check_insertable(token: &Token) -> Result<()> {
     if token.refresh_token.is_none() && token.grant_token.is_none() && token.access_token.is_none() {
@@ -125,6 +137,7 @@ pub fn check_id_argument(id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::FIELDS;
 
     fn tok(pairs: &[(&str, &str)]) -> Token {
         let map: serde_json::Map<String, serde_json::Value> =
@@ -188,5 +201,25 @@ mod tests {
         assert!(check_insertable(&tok(&[("grant_token", "g")])).is_ok());
         assert!(check_values(&tok(&[("expiry_time", "soon")])).is_err());
         assert!(check_values(&tok(&[("expiry_time", "1795350239397")])).is_ok());
+    }
+
+    #[test]
+    fn a_refresh_changes_only_the_access_token_expiry_and_api_domain() {
+        let stored = tok(&[("id", "1"), ("client_id", "c"), ("refresh_token", "R"), ("access_token", "A1")]);
+        let sdk_refresh = tok(&[
+            ("id", "1"),
+            ("client_id", "c"),
+            ("refresh_token", "R"),
+            ("access_token", "A2"),
+            ("expiry_time", "99"),
+            ("api_domain", "https://d"),
+        ]);
+        assert!(is_refresh(&stored, &sdk_refresh));
+        assert!(is_refresh(&stored, &tok(&[("id", "1")])), "a save that changes nothing");
+        for (key, value) in [("refresh_token", "R2"), ("client_id", "c2"), ("user_name", "u"), ("grant_token", "G")] {
+            let mut changed = sdk_refresh.clone();
+            *changed.values_mut()[FIELDS.iter().position(|f| *f == key).unwrap()] = Some(value.to_string());
+            assert!(!is_refresh(&stored, &changed), "{key} changed");
+        }
     }
 }

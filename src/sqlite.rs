@@ -4,10 +4,11 @@
 
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{Error, Result};
-use crate::options::Options;
+use crate::options::{Options, Synchronous};
 use crate::token::{Token, FIELDS};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Row, TransactionBehavior};
+use std::cell::Cell;
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -58,16 +59,22 @@ pub struct SqliteEngine {
     /// The file, for messages ("" for :memory:).
     path: String,
     options: Options,
+    /// The PRAGMA synchronous now set on the connection ("" before the first).
+    synchronous: Cell<&'static str>,
 }
 
 impl SqliteEngine {
+    fn new(conn: Connection, path: String, options: &Options) -> SqliteEngine {
+        SqliteEngine { conn, path, options: options.clone(), synchronous: Cell::new("") }
+    }
+
     pub fn open(location: &str, options: &Options) -> Result<SqliteEngine> {
         if location.is_empty() {
             return Err(Error::invalid_argument("location is empty: give a file path or \":memory:\""));
         }
         let engine = if location == ":memory:" {
             let conn = Connection::open_in_memory().map_err(|e| sql_error(e, "", options))?;
-            let engine = SqliteEngine { conn, path: String::new(), options: options.clone() };
+            let engine = SqliteEngine::new(conn, String::new(), options);
             engine.in_write_txn(|| engine.run_steps(0))?;
             engine
         } else {
@@ -98,7 +105,7 @@ impl SqliteEngine {
         let mode = if options.read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
         let flags = mode | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(location, flags).map_err(|e| sql_error(e, location, options))?;
-        let engine = SqliteEngine { conn, path: location.to_owned(), options: options.clone() };
+        let engine = SqliteEngine::new(conn, location.to_owned(), options);
         engine.configure()?;
         let marks = engine.marks()?;
         if marks.needs_migration() {
@@ -120,12 +127,23 @@ impl SqliteEngine {
     fn configure(&self) -> Result<()> {
         self.conn
             .busy_timeout(std::time::Duration::from_millis(self.options.busy_timeout_ms.into()))
-            .and_then(|_| self.conn.pragma_update(None, "synchronous", self.options.synchronous.pragma()))
+            .and_then(|_| self.set_synchronous(true))
             .map_err(|e| self.error(e))
     }
 
     fn error(&self, e: rusqlite::Error) -> Error {
         sql_error(e, &self.path, &self.options)
+    }
+
+    /// Sets PRAGMA synchronous for the next commits. SQLite reads it when a transaction starts, so it is
+    /// set before BEGIN; it costs nothing when unchanged.
+    fn set_synchronous(&self, needs_sync: bool) -> rusqlite::Result<()> {
+        let wanted = self.options.synchronous.pragma(needs_sync);
+        if self.synchronous.get() != wanted {
+            self.conn.pragma_update(None, "synchronous", wanted)?;
+            self.synchronous.set(wanted);
+        }
+        Ok(())
     }
 
     /// The zts marks of the file, refusing files that are not a zts store, an SDK table or empty.
@@ -325,7 +343,7 @@ fn create_store(path: &Path, options: &Options) -> Result<()> {
     let built = (|| {
         let temp_str = temp.to_string_lossy();
         let conn = Connection::open(&*temp_str).map_err(|e| sql_error(e, &temp_str, options))?;
-        let engine = SqliteEngine { conn, path: temp_str.to_string(), options: options.clone() };
+        let engine = SqliteEngine::new(conn, temp_str.to_string(), options);
         engine.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| engine.error(e))?;
         engine.in_write_txn(|| engine.run_steps(0))?;
         engine.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| engine.error(e))?;
@@ -424,18 +442,20 @@ impl Engine for SqliteEngine {
         run().map_err(|e| self.error(e))
     }
 
-    fn write(&mut self) -> Result<Box<dyn WriteTxn + '_>> {
+    fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>> {
         if self.options.read_only {
             let place = if self.path.is_empty() { "the in-memory store" } else { &self.path };
             return Err(Error::io(format!("{place} was opened read_only: nothing can be written")));
         }
+        self.set_synchronous(needs_sync).map_err(|e| self.error(e))?;
+        let synced = self.synchronous.get() == "FULL" || self.options.synchronous == Synchronous::Normal;
         let path = self.path.clone();
         let options = self.options.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sql_error(e, &path, &options))?;
-        Ok(Box::new(SqliteTxn { tx, path, options }))
+        Ok(Box::new(SqliteTxn { tx, path, options, as_durable_as_needed: synced }))
     }
 }
 
@@ -443,6 +463,8 @@ struct SqliteTxn<'c> {
     tx: rusqlite::Transaction<'c>,
     path: String,
     options: Options,
+    /// The commit syncs, or the options say no commit needs to ("normal").
+    as_durable_as_needed: bool,
 }
 
 impl SqliteTxn<'_> {
@@ -521,8 +543,47 @@ impl WriteTxn for SqliteTxn<'_> {
         self.tx.execute("DELETE FROM oauthtoken", []).map_err(|e| self.error(e))
     }
 
+    fn commit_as_durable_as_needed(&self) -> bool {
+        self.as_durable_as_needed
+    }
+
     fn commit(self: Box<Self>) -> Result<()> {
         let (path, options) = (self.path.clone(), self.options.clone());
         self.tx.commit().map_err(|e| sql_error(e, &path, &options))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_with(synchronous: &str) -> (SqliteEngine, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("zts-sync-{}-{synchronous}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let options = Options::from_json(Some(&format!(r#"{{"synchronous":"{synchronous}"}}"#))).unwrap();
+        (SqliteEngine::open(path.to_str().unwrap(), &options).unwrap(), dir)
+    }
+
+    /// PRAGMA synchronous inside a write the engine started: 1 is NORMAL, 2 is FULL.
+    fn level(engine: &mut SqliteEngine, needs_sync: bool) -> (i64, bool) {
+        let durable = engine.write(needs_sync).unwrap().commit_as_durable_as_needed();
+        let level = engine.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        (level, durable)
+    }
+
+    #[test]
+    fn each_setting_syncs_the_commits_it_promises_to() {
+        for (setting, unsynced_write, synced_write) in
+            [("auto", (1, false), (2, true)), ("full", (2, true), (2, true)), ("normal", (1, true), (1, true))]
+        {
+            let (mut engine, dir) = open_with(setting);
+            assert_eq!(level(&mut engine, false), unsynced_write, "{setting}: a write that needs no sync");
+            assert_eq!(level(&mut engine, true), synced_write, "{setting}: a write that needs one");
+            assert_eq!(level(&mut engine, false), unsynced_write, "{setting}: and back");
+            drop(engine);
+            fs::remove_dir_all(dir).unwrap();
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! shared by many threads; every read-modify-write runs in one engine write transaction, so processes
 //! saving the same token at once leave one row and lose no update.
 
-use crate::engine::{Engine, Key};
+use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{shown, Error, Result};
 use crate::options::Options;
 use crate::rules;
@@ -57,43 +57,26 @@ impl Store {
     pub fn save(&self, token: &Token) -> Result<Token> {
         rules::check_values(token)?;
         let mut engine = self.engine();
-        let txn = engine.write()?;
-        let keys = match &token.id {
-            Some(id) => vec![Key::Id(id)],
-            None => rules::match_keys(token),
-        };
-        let mut existing = None;
-        for key in &keys {
-            existing = txn.lookup(*key)?;
-            if existing.is_some() {
-                break;
+        // Most saves are access-token refreshes, which need no sync: try without one, and start again
+        // with one when the save turns out to be more (rare, so the second lookup costs nothing).
+        for needs_sync in [false, true] {
+            let txn = engine.write(needs_sync)?;
+            let existing = find_row(&*txn, token)?;
+            let refresh = existing.as_ref().is_some_and(|stored| rules::is_refresh(stored, token));
+            if !refresh && !txn.commit_as_durable_as_needed() {
+                continue; // dropping the transaction rolls it back
             }
+            let saved = write_row(&*txn, existing, token)?;
+            txn.commit()?;
+            return Ok(saved);
         }
-        let saved = match existing {
-            Some(stored) => {
-                let merged = rules::merge(&stored, token);
-                txn.update(merged.id.as_deref().unwrap_or_default(), token)?;
-                merged
-            }
-            None => {
-                rules::check_insertable(token)?;
-                let mut new = token.clone();
-                match &token.id {
-                    Some(id) => refuse_second_row(&*txn, token, id)?,
-                    None => new.id = Some(rules::next_id(txn.max_numeric_id()?)),
-                }
-                txn.insert(&new)?;
-                new
-            }
-        };
-        txn.commit()?;
-        Ok(saved)
+        unreachable!("a write that needs a sync is as durable as needed")
     }
 
     pub fn delete(&self, id: &str) -> Result<()> {
         rules::check_id_argument(id)?;
         let mut engine = self.engine();
-        let txn = engine.write()?;
+        let txn = engine.write(true)?;
         if !txn.delete(id)? {
             return Err(no_such_id(id));
         }
@@ -103,16 +86,51 @@ impl Store {
     /// Removes every token; returns how many there were.
     pub fn purge(&self) -> Result<usize> {
         let mut engine = self.engine();
-        let txn = engine.write()?;
+        let txn = engine.write(true)?;
         let removed = txn.purge()?;
         txn.commit()?;
         Ok(removed)
     }
 }
 
+/// The stored row a save applies to: by id when the token has one, else by the SDK rules.
+fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
+    let keys = match &token.id {
+        Some(id) => vec![Key::Id(id)],
+        None => rules::match_keys(token),
+    };
+    for key in &keys {
+        if let Some(found) = txn.lookup(*key)? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// Updates the existing row with the token's non-null fields, or inserts the token as a new row.
+fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Result<Token> {
+    match existing {
+        Some(stored) => {
+            let merged = rules::merge(&stored, token);
+            txn.update(merged.id.as_deref().unwrap_or_default(), token)?;
+            Ok(merged)
+        }
+        None => {
+            rules::check_insertable(token)?;
+            let mut new = token.clone();
+            match &token.id {
+                Some(id) => refuse_second_row(txn, token, id)?,
+                None => new.id = Some(rules::next_id(txn.max_numeric_id()?)),
+            }
+            txn.insert(&new)?;
+            Ok(new)
+        }
+    }
+}
+
 /// A save with an unknown id would add a row; refuse it when the SDK rules find this token under
 /// another id, since the store must never hold one user or token twice.
-fn refuse_second_row(txn: &dyn crate::engine::WriteTxn, token: &Token, id: &str) -> Result<()> {
+fn refuse_second_row(txn: &dyn WriteTxn, token: &Token, id: &str) -> Result<()> {
     for key in rules::match_keys(token) {
         if let Some(other) = txn.lookup(key)? {
             return Err(Error::invalid_token(format!(
@@ -134,4 +152,57 @@ fn no_such_id(id: &str) -> Error {
 /// which may be secrets).
 fn describe(keys: &[Key<'_>]) -> String {
     keys.iter().map(|k| k.column()).collect::<Vec<_>>().join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// An in-memory SQLite engine that records the `needs_sync` of every write it is asked for.
+    struct Recording {
+        inner: SqliteEngine,
+        writes: Arc<Mutex<Vec<bool>>>,
+    }
+
+    impl Engine for Recording {
+        fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>> {
+            self.inner.lookup(key)
+        }
+        fn list(&mut self) -> Result<Vec<Token>> {
+            self.inner.list()
+        }
+        fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>> {
+            self.writes.lock().unwrap().push(needs_sync);
+            self.inner.write(needs_sync)
+        }
+    }
+
+    fn token(json: &str) -> Token {
+        Token::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn only_an_access_token_refresh_is_saved_without_a_sync() {
+        let writes = Arc::new(Mutex::new(Vec::new()));
+        let inner = SqliteEngine::open(":memory:", &Options::default()).unwrap();
+        let store = Store::with_engine(Box::new(Recording { inner, writes: writes.clone() }));
+        let taken = || std::mem::take(&mut *writes.lock().unwrap());
+
+        let saved = store.save(&token(r#"{"client_id":"c","refresh_token":"R","access_token":"A1"}"#)).unwrap();
+        assert_eq!(saved.id.as_deref(), Some("1"));
+        assert_eq!(taken(), [false, true], "a new token: tried without a sync, then saved with one");
+
+        store.save(&token(r#"{"id":"1","refresh_token":"R","access_token":"A2","expiry_time":"9"}"#)).unwrap();
+        assert_eq!(taken(), [false], "a refresh: saved without a sync");
+        assert_eq!(store.find_by_id("1").unwrap().access_token.as_deref(), Some("A2"));
+
+        store.save(&token(r#"{"id":"1","refresh_token":"R2"}"#)).unwrap();
+        assert_eq!(taken(), [false, true], "a new refresh token: saved with a sync");
+        assert_eq!(store.find_by_id("1").unwrap().refresh_token.as_deref(), Some("R2"));
+
+        store.delete("1").unwrap();
+        assert_eq!(taken(), [true], "deletes always sync");
+        assert_eq!(store.list().unwrap(), []);
+    }
 }

@@ -91,7 +91,7 @@ class Store:
     """An open zts token store: a SQLite file shared by every Zoho SDK, or ":memory:".
 
     `Store(location, **options)` opens (and by default creates) the store; options are those of
-    zts_open: busy_timeout_ms (int), read_only (bool), create (bool), synchronous ("full"/"normal").
+    zts_open: busy_timeout_ms (int), read_only (bool), create (bool), synchronous ("auto"/"full"/"normal").
     Tokens are dicts with the ten keys of TOKEN_FIELDS (values str or None). Every call that zts
     refuses raises ZtsError; a call on a closed store raises ValueError.
 
