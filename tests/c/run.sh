@@ -24,7 +24,7 @@ cargo build --release --quiet
 
 build=tests/c/build
 mkdir -p "$build"
-rm -f "$build"/{header_c,header_cxx,api,vectors} # a failed build must not leave an old program to run
+rm -f "$build"/{header_c,header_cxx,api,vectors,xlang_driver} # a failed build must not leave an old program to run
 cflags=(-std=c11 -Wall -Wextra -Werror -O1 -g -Iinclude)
 libs=(-Ltarget/release -lzts -Wl,-rpath,"$PWD/target/release" -lpthread)
 jansson_flags=$(pkg-config --cflags --libs jansson)
@@ -68,8 +68,23 @@ step "the C++ program links and runs" "$build/header_cxx"
 
 step "api.c compiles" cc "${cflags[@]}" tests/c/api.c "${jansson[@]}" "${libs[@]}" -o "$build/api"
 step "vectors.c compiles" cc "${cflags[@]}" tests/c/vectors.c "${jansson[@]}" "${libs[@]}" -o "$build/vectors"
+step "xlang_driver.c compiles" cc "${cflags[@]}" tests/c/xlang_driver.c "${jansson[@]}" "${libs[@]}" \
+    -o "$build/xlang_driver"
 step "api under valgrind" "${valgrind[@]}" "$build/api"
 step "vectors under valgrind" "${valgrind[@]}" "$build/vectors" tests/vectors/store.json
+
+# The cross-language driver answers each request in order (tests/xlang/PROTOCOL.md), with no leak.
+driver_check() {
+    local expected='ZTS_OK ZTS_OK ZTS_NOT_FOUND ZTS_INVALID_JSON ZTS_OK ZTS_OK DRIVER_ERROR ZTS_OK'
+    local got
+    got=$(printf '%s\n' '{"op":"save","token":{"user_name":"u","refresh_token":"R"}}' \
+        '{"op":"find","json":"{\"user_name\":\"u\"}"}' '{"op":"find_by_id","id":"7"}' \
+        '{"op":"save","json":"{\"user_name\":1}"}' '{"op":"list"}' '{"op":"delete","id":"1"}' 'not json' \
+        '{"op":"version"}' | "${valgrind[@]}" "$build/xlang_driver" :memory: |
+        sed -E 's/.*"status": ?"([A-Z_]+)".*/\1/' | tr '\n' ' ')
+    [ "${got% }" = "$expected" ] || { echo "xlang driver statuses: got '$got', expected '$expected'"; return 1; }
+}
+step "xlang driver under valgrind" driver_check
 
 echo "c-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
