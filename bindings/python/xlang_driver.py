@@ -11,7 +11,7 @@ from zoho_token_store import Store, ZtsError, library_version
 def call(store, request):
     op = request["op"]
     if op in ("save", "find"):
-        text = request["json"] if "json" in request else json.dumps(request["token"], separators=(",", ":"))
+        text = request["json"] if "json" in request else json.dumps(request["token"], separators=(",", ":"), ensure_ascii=False)
         method = store.save_json if op == "save" else store.find_json
         return json.loads(method(text))
     if op == "find_by_id":

@@ -32,7 +32,10 @@ static void driver_error(const char *why) {
 /* The token text of a save or find request: "json" verbatim, else "token" as compact JSON. */
 static char *token_text(json_t *request) {
     json_t *verbatim = json_object_get(request, "json");
-    if (json_is_string(verbatim)) return strdup(json_string_value(verbatim));
+    if (json_is_string(verbatim)) {
+        const char *text = json_string_value(verbatim);
+        return strlen(text) == json_string_length(verbatim) ? strdup(text) : NULL; /* C cuts at a NUL */
+    }
     json_t *token = json_object_get(request, "token");
     return token ? json_dumps(token, JSON_COMPACT) : NULL;
 }
@@ -46,7 +49,7 @@ static void serve(zts_store *store, json_t *request) {
     if (strcmp(op, "version") == 0) return respond("ZTS_OK", json_string(zts_version()), NULL);
     if (strcmp(op, "save") == 0 || strcmp(op, "find") == 0) {
         char *text = token_text(request);
-        if (!text) return driver_error("save and find need \"token\" or \"json\"");
+        if (!text) return driver_error("save and find need \"token\" or \"json\" (with no NUL: a C string)");
         status = (op[0] == 's' ? zts_save : zts_find)(store, text, &out, &error);
         free(text);
     } else if (strcmp(op, "find_by_id") == 0) {
@@ -80,7 +83,8 @@ int main(int argc, char **argv) {
     char *line = NULL;
     size_t capacity = 0;
     while (getline(&line, &capacity, stdin) > 0) {
-        json_t *request = json_loads(line, 0, NULL);
+        /* JSON_ALLOW_NUL: a token value may hold "\u0000"; it reaches zts escaped, as JSON text. */
+        json_t *request = json_loads(line, JSON_ALLOW_NUL, NULL);
         if (json_is_object(request)) serve(store, request);
         else driver_error("the line is not a JSON object");
         json_decref(request);
