@@ -276,3 +276,26 @@ fn busy_past_the_timeout_is_a_clear_status() {
     holder.execute_batch("ROLLBACK;").unwrap();
     assert_eq!(store.save(&token(r#"{"access_token":"AT1"}"#)).unwrap().id.as_deref(), Some("1"));
 }
+
+#[test]
+fn a_damaged_store_gives_corrupt_and_is_not_written() {
+    let dir = temp_dir("damaged");
+    let path = dir.join("tokens.db");
+    let store = open(&path).unwrap();
+    for i in 0..500 {
+        store.save(&token(&format!(r#"{{"user_name":"user{i}@x","access_token":"{}"}}"#, "a".repeat(300)))).unwrap();
+    }
+    drop(store);
+    // Garbage over the pages after the first (the header stays valid), as a bad disk or a stray write.
+    let mut bytes = fs::read(&path).unwrap();
+    for (i, byte) in bytes.iter_mut().enumerate().skip(4096) {
+        *byte = (i * 7 % 251) as u8;
+    }
+    fs::write(&path, &bytes).unwrap();
+
+    let outcome = open(&path).and_then(|store| store.list().map(drop));
+    let err = outcome.expect_err("a damaged store must not read as good");
+    assert_eq!(err.status, Status::Corrupt, "{err}");
+    assert!(err.message.contains("tokens.db"), "names the file: {err}");
+    assert_eq!(fs::read(&path).unwrap(), bytes, "the damaged file is left as it was");
+}

@@ -1,0 +1,228 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Zts;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * An open zts token store: a SQLite file shared by every Zoho SDK, or ":memory:".
+ *
+ * The C ABI of include/zts.h in PHP terms: tokens are arrays with the ten keys of TOKEN_FIELDS (values
+ * string or null), every call zts refuses throws ZtsException, and a call on a closed store throws
+ * \LogicException. The rules (matching, merging, ids) are zts's; this class only converts arguments,
+ * calls the library and maps statuses.
+ *
+ * close() is idempotent; the handle is also closed when the object is destroyed (__destruct), at the
+ * latest when PHP exits.
+ */
+final class Store
+{
+    /** The ten keys of the token JSON, in the SDK stores' column order. */
+    public const TOKEN_FIELDS = [
+        'id',
+        'user_name',
+        'client_id',
+        'client_secret',
+        'refresh_token',
+        'access_token',
+        'grant_token',
+        'expiry_time',
+        'redirect_url',
+        'api_domain',
+    ];
+
+    // Parameters that carry tokens are #[\SensitiveParameter]: stack traces never show their values.
+    private const JSON_OUT = JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
+
+    private string $location;
+    private ?CData $handle;
+
+    /**
+     * Opens (and by default creates) the store at $location. $options are those of zts_open:
+     * busy_timeout_ms (int), read_only (bool), create (bool), synchronous ("full" or "normal").
+     *
+     * @param array<string, mixed> $options
+     * @throws ZtsException when zts refuses to open it (ZTS_IO, ZTS_CORRUPT, ZTS_INCOMPATIBLE, ...)
+     */
+    public function __construct(string $location, array $options = [])
+    {
+        $this->location = $location;
+        $this->handle = null;
+        $ffi = Native::ffi();
+        $handle = $ffi->new('zts_store*');
+        $error = $ffi->new('char*');
+        $optionsJson = $options === [] ? null : self::encode($options, 'options');
+        $status = $ffi->zts_open(self::cText($location, 'location'), $optionsJson, FFI::addr($handle), FFI::addr($error));
+        $message = Native::takeString($error);
+        if ($status !== Status::OK) {
+            throw new ZtsException($status, $message ?? '');
+        }
+        $this->handle = $handle;
+    }
+
+    public function __destruct()
+    {
+        $this->close();
+    }
+
+    /** Closes the store. Calling it again does nothing. */
+    public function close(): void
+    {
+        if ($this->handle !== null) {
+            $handle = $this->handle;
+            $this->handle = null;
+            Native::ffi()->zts_close($handle);
+        }
+    }
+
+    public function isClosed(): bool
+    {
+        return $this->handle === null;
+    }
+
+    public function getLocation(): string
+    {
+        return $this->location;
+    }
+
+    /** The name zts gives a status, e.g. "ZTS_NOT_FOUND" for 1 ("ZTS_UNKNOWN_STATUS" if undefined). */
+    public static function statusName(int $status): string
+    {
+        return Native::ffi()->zts_status_name($status);
+    }
+
+    /** The loaded library's version, "MAJOR.MINOR.PATCH". */
+    public static function libraryVersion(): string
+    {
+        return Native::ffi()->zts_version();
+    }
+
+    // JSON text in and out, as the C ABI: for callers that already hold token JSON.
+
+    /** Saves a token given as JSON text; returns the stored token as JSON text. */
+    public function saveJson(#[\SensitiveParameter] string $tokenJson): string
+    {
+        return $this->call('zts_save', [self::cText($tokenJson, 'token_json')]);
+    }
+
+    /** Finds the stored token a query (JSON text) matches; returns it as JSON text. */
+    public function findJson(#[\SensitiveParameter] string $tokenJson): string
+    {
+        return $this->call('zts_find', [self::cText($tokenJson, 'token_json')]);
+    }
+
+    // Arrays in and out.
+
+    /**
+     * Saves a token; returns the stored token with its id (assigned when the token had none).
+     *
+     * @param array<string, ?string> $token
+     * @return array<string, ?string>
+     */
+    public function save(#[\SensitiveParameter] array $token): array
+    {
+        return self::decode($this->saveJson(self::encode($token, 'token')));
+    }
+
+    /**
+     * Returns the stored token that a query token matches by the SDK rules (ZTS_NOT_FOUND if none).
+     *
+     * @param array<string, ?string> $token
+     * @return array<string, ?string>
+     */
+    public function find(#[\SensitiveParameter] array $token): array
+    {
+        return self::decode($this->findJson(self::encode($token, 'token')));
+    }
+
+    /**
+     * Returns the token with this id (ZTS_NOT_FOUND when there is none). A null id is passed as NULL,
+     * which zts refuses (ZTS_INVALID_ARGUMENT).
+     *
+     * @return array<string, ?string>
+     */
+    public function findById(?string $id): array
+    {
+        return self::decode($this->call('zts_find_by_id', [self::cText($id, 'id')]));
+    }
+
+    /**
+     * Every stored token, in numeric id order.
+     *
+     * @return list<array<string, ?string>>
+     */
+    public function list(): array
+    {
+        return self::decode($this->call('zts_list', []));
+    }
+
+    /** Deletes the token with this id (ZTS_NOT_FOUND when there is none). */
+    public function delete(?string $id): void
+    {
+        $this->call('zts_delete', [self::cText($id, 'id')], false);
+    }
+
+    /** Deletes every token. */
+    public function purge(): void
+    {
+        $this->call('zts_purge', [], false);
+    }
+
+    public function __debugInfo(): array
+    {
+        return ['location' => $this->location, 'closed' => $this->isClosed()];
+    }
+
+    /** A copy would close the same handle twice. */
+    private function __clone()
+    {
+    }
+
+    /** Calls $function(handle, ...$inputs, [&output,] &error); returns the owned output as a PHP string. */
+    private function call(string $function, #[\SensitiveParameter] array $inputs, bool $hasOutput = true): ?string
+    {
+        if ($this->handle === null) {
+            throw new \LogicException(sprintf('the zts store %s is closed', var_export($this->location, true)));
+        }
+        $ffi = Native::ffi();
+        $output = $ffi->new('char*');
+        $error = $ffi->new('char*');
+        $outs = $hasOutput ? [FFI::addr($output), FFI::addr($error)] : [FFI::addr($error)];
+        $status = $ffi->$function($this->handle, ...$inputs, ...$outs);
+        $result = Native::takeString($output);
+        $message = Native::takeString($error);
+        if ($status !== Status::OK) {
+            throw new ZtsException($status, $message ?? '');
+        }
+        return $result;
+    }
+
+    /** A `const char *` argument; null becomes NULL, which zts refuses by itself. */
+    private static function cText(#[\SensitiveParameter] ?string $value, string $what): ?string
+    {
+        if ($value !== null && str_contains($value, "\0")) {
+            // C would silently cut the string at the NUL, so "1\0x" would act as id "1".
+            throw new ZtsException(Status::INVALID_ARGUMENT, "$what contains a NUL character");
+        }
+        return $value;
+    }
+
+    private static function encode(#[\SensitiveParameter] array $value, string $what): string
+    {
+        try {
+            // An object even when empty ({}), so zts says what is missing rather than "not an object".
+            return json_encode((object) $value, self::JSON_OUT);
+        } catch (\JsonException $error) {
+            // e.g. a string that is not UTF-8, which zts would refuse as ZTS_INVALID_ARGUMENT too.
+            throw new ZtsException(Status::INVALID_ARGUMENT, "$what cannot be encoded as JSON: " . $error->getMessage());
+        }
+    }
+
+    private static function decode(#[\SensitiveParameter] string $json): array
+    {
+        return json_decode($json, true, 512, JSON_THROW_ON_ERROR);
+    }
+}

@@ -1,0 +1,232 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Zts;
+
+use com\zoho\api\authenticator\OAuthToken;
+use com\zoho\api\authenticator\store\TokenStore;
+use com\zoho\api\authenticator\Token;
+use com\zoho\crm\api\exception\SDKException;
+use com\zoho\crm\api\UserSignature;
+
+/**
+ * The TokenStore of the Zoho CRM PHP SDK (zohocrm/php-sdk-8.0) over a zts store file (or ":memory:").
+ *
+ *     (new InitializeBuilder())->environment($env)->token($token)
+ *         ->store(new ZohoTokenStore('/var/lib/app/tokens.db'))->initialize();
+ *
+ * Only the mapping between the SDK's OAuthToken objects and zts token arrays is done here; matching,
+ * merging and ids are zts's (the SDK FileStore rules, see the repository README). Every failure throws
+ * the SDK's SDKException with code "TOKEN_STORE"; its getCause() is the Store layer's exception (a
+ * ZtsException with the status, status name and zts message). Tokens that are not OAuthToken are
+ * ignored, as by the SDK's own stores. Needs the SDK: autoloading this class loads its TokenStore.
+ */
+final class ZohoTokenStore implements TokenStore
+{
+    /** The SDK's Constants::TOKEN_STORE, the code of every store error. */
+    public const ERROR_CODE = 'TOKEN_STORE';
+
+    /**
+     * zts key => [OAuthToken getter, setter]. expiry_time is the SDK's expiresIn (an absolute time in
+     * epoch ms). user_name, the UserSignature's name, is mapped apart.
+     */
+    private const STRING_FIELDS = [
+        'id' => ['getId', 'setId'],
+        'client_id' => ['getClientId', 'setClientId'],
+        'client_secret' => ['getClientSecret', 'setClientSecret'],
+        'refresh_token' => ['getRefreshToken', 'setRefreshToken'],
+        'access_token' => ['getAccessToken', 'setAccessToken'],
+        'grant_token' => ['getGrantToken', 'setGrantToken'],
+        'expiry_time' => ['getExpiresIn', 'setExpiresIn'],
+        'redirect_url' => ['getRedirectURL', 'setRedirectURL'],
+        'api_domain' => ['getAPIDomain', 'setAPIDomain'],
+    ];
+
+    private Store $store;
+
+    /**
+     * @param array<string, mixed> $options the options of Store (zts_open)
+     * @throws SDKException when the store cannot be opened
+     */
+    public function __construct(string $location, array $options = [])
+    {
+        try {
+            $this->store = new Store($location, $options);
+        } catch (\Exception $error) {
+            throw self::sdkError('open', $error);
+        }
+    }
+
+    /** The underlying Store (arrays instead of OAuthToken objects). */
+    public function getStore(): Store
+    {
+        return $this->store;
+    }
+
+    public function close(): void
+    {
+        $this->store->close();
+    }
+
+    /**
+     * Fills the empty fields of $token from the stored token it matches and returns $token, or returns
+     * null when nothing matches.
+     */
+    public function findToken(Token $token)
+    {
+        if (!$token instanceof OAuthToken) {
+            return $token;
+        }
+        try {
+            $query = self::toZts($token);
+            // The SDK stores never match on the id here: the SDK's revoke() passes a token holding only
+            // an id and gets nothing back. Without its id such a token has nothing to match: no query.
+            unset($query['id']);
+            if (array_filter($query, fn ($value) => $value !== null) === []) {
+                return null;
+            }
+            $stored = $this->store->find($query);
+        } catch (ZtsException $error) {
+            if ($error->getStatus() === Status::NOT_FOUND || $error->getStatus() === Status::INVALID_TOKEN) {
+                return null;
+            }
+            throw self::sdkError('findToken', $error);
+        } catch (\Exception $error) {
+            throw self::sdkError('findToken', $error);
+        }
+        self::fillEmptyFields($token, $stored);
+        return $token;
+    }
+
+    /** A new OAuthToken holding the token with this id; SDKException when there is none. */
+    public function findTokenById($id)
+    {
+        try {
+            $stored = $this->store->findById(self::text($id, 'id'));
+        } catch (\Exception $error) {
+            throw self::sdkError('findTokenById', $error);
+        }
+        return self::newOAuthToken($stored);
+    }
+
+    /**
+     * Saves $token, then fills its empty fields from the stored row: this writes the assigned id back
+     * into it, so the SDK finds it by id next time.
+     */
+    public function saveToken(Token $token)
+    {
+        if (!$token instanceof OAuthToken) {
+            return;
+        }
+        try {
+            $stored = $this->store->save(self::toZts($token));
+        } catch (\Exception $error) {
+            throw self::sdkError('saveToken', $error);
+        }
+        self::fillEmptyFields($token, $stored);
+    }
+
+    /** Deletes the token with this id; SDKException when there is none (as the SDK FileStore). */
+    public function deleteToken($id)
+    {
+        try {
+            $this->store->delete(self::text($id, 'id'));
+        } catch (\Exception $error) {
+            throw self::sdkError('deleteToken', $error);
+        }
+    }
+
+    /**
+     * Every stored token as a new OAuthToken, in numeric id order.
+     *
+     * @return list<OAuthToken>
+     */
+    public function getTokens()
+    {
+        try {
+            $stored = $this->store->list();
+        } catch (\Exception $error) {
+            throw self::sdkError('getTokens', $error);
+        }
+        return array_map(self::newOAuthToken(...), $stored);
+    }
+
+    /** Deletes every token. */
+    public function deleteTokens()
+    {
+        try {
+            $this->store->purge();
+        } catch (\Exception $error) {
+            throw self::sdkError('deleteTokens', $error);
+        }
+    }
+
+    public function __debugInfo(): array
+    {
+        return ['location' => $this->store->getLocation(), 'closed' => $this->store->isClosed()];
+    }
+
+    /** The zts token array of an OAuthToken. */
+    private static function toZts(OAuthToken $token): array
+    {
+        $fields = [];
+        foreach (self::STRING_FIELDS as $key => [$getter]) {
+            $fields[$key] = self::text($token->$getter(), $key);
+        }
+        $signature = $token->getUserSignature();
+        $fields['user_name'] = $signature !== null ? $signature->getName() : null;
+        return $fields;
+    }
+
+    /**
+     * A value as zts text. The PHP SDK keeps its expiry time as a float (round(microtime(true) * 1000)
+     * + ms), and a user may set an integer id: whole numbers become decimal strings. Anything else
+     * that is not a string is passed on as PHP prints it, for zts to judge.
+     */
+    private static function text(#[\SensitiveParameter] mixed $value, string $key): ?string
+    {
+        if ($value === null || is_string($value)) {
+            return $value;
+        }
+        if (is_int($value)) {
+            return (string) $value;
+        }
+        if (is_float($value)) {
+            $whole = is_finite($value) && floor($value) === $value && abs($value) < 2 ** 53;
+            return $whole ? sprintf('%.0f', $value) : (string) $value;
+        }
+        throw new \InvalidArgumentException(sprintf('the token\'s %s is a %s, not a string', $key, get_debug_type($value)));
+    }
+
+    /**
+     * Sets the empty (null or "") fields of $token from a stored zts token, as the SDK stores'
+     * setMergeData (which tests `== null`).
+     */
+    private static function fillEmptyFields(OAuthToken $token, #[\SensitiveParameter] array $stored): void
+    {
+        foreach (self::STRING_FIELDS as $key => [$getter, $setter]) {
+            $value = $token->$getter();
+            if (($value === null || $value === '') && $stored[$key] !== null) {
+                $token->$setter($stored[$key]);
+            }
+        }
+        if ($token->getUserSignature() === null && $stored['user_name'] !== null) {
+            $token->setUserSignature(new UserSignature($stored['user_name']));
+        }
+    }
+
+    /** A new OAuthToken holding a stored token, built as the SDK's stores build one: without the constructor. */
+    private static function newOAuthToken(#[\SensitiveParameter] array $stored): OAuthToken
+    {
+        $token = (new \ReflectionClass(OAuthToken::class))->newInstanceWithoutConstructor();
+        self::fillEmptyFields($token, $stored);
+        return $token;
+    }
+
+    private static function sdkError(string $operation, \Exception $cause): SDKException
+    {
+        // e.g. 'zts findTokenById failed: ZTS_NOT_FOUND: no token has id "7"'.
+        return new SDKException(self::ERROR_CODE, "zts $operation failed: " . $cause->getMessage(), null, $cause);
+    }
+}
