@@ -1,0 +1,76 @@
+// Finds and loads libzts.so and declares its C ABI (include/zts.h) for koffi.
+//
+// Owned strings (token JSON, lists, error messages) come back through `char **` out pointers. They are
+// declared as the disposable type `zts_owned_str`: koffi copies the UTF-8 text into a JS string, then
+// hands the original pointer to zts_string_free (koffi's default disposal would call libc free, which
+// must never touch a string zts allocated). zts_version and zts_status_name return static strings,
+// declared `const char *` (copied, never freed).
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import koffi from "koffi";
+
+export const LIBRARY_ENV = "ZTS_LIBRARY";
+// The major.minor of include/zts.h this binding was written against; the patch level may differ.
+export const EXPECTED_VERSION = "0.1";
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/** The absolute path to load: $ZTS_LIBRARY, else libzts.so in the package directory. */
+export function libraryPath(env = process.env) {
+  if (env[LIBRARY_ENV]) {
+    // Absolute, so the loader never searches the system for another libzts.so.
+    return resolve(env[LIBRARY_ENV]);
+  }
+  const bundled = resolve(PACKAGE_DIR, "libzts.so");
+  if (existsSync(bundled)) {
+    return bundled;
+  }
+  throw new Error(
+    `zoho-token-store: the zts library was not found. Set the environment variable ${LIBRARY_ENV} to ` +
+      "the absolute path of libzts.so (build it with `cargo build --release`, it is then " +
+      `target/release/libzts.so), or copy libzts.so into ${PACKAGE_DIR}`,
+  );
+}
+
+/** Refuses a library whose major.minor differs from the ABI declared here. */
+export function checkVersion(version) {
+  if (String(version).split(".").slice(0, 2).join(".") !== EXPECTED_VERSION) {
+    throw new Error(
+      `zoho-token-store: the zts library is version ${version} but this binding needs ` +
+        `${EXPECTED_VERSION}.x; install a matching libzts.so or point ${LIBRARY_ENV} at one`,
+    );
+  }
+}
+
+function load(path) {
+  let lib;
+  try {
+    lib = koffi.load(path);
+  } catch (error) {
+    throw new Error(
+      `zoho-token-store: cannot load the zts library ${path} (${error.message}). ` +
+        `Set ${LIBRARY_ENV} to the absolute path of a libzts.so built for this machine.`,
+    );
+  }
+  koffi.opaque("zts_store");
+  const stringFree = lib.func("void zts_string_free(void *s)");
+  koffi.disposable("zts_owned_str", "str", stringFree);
+  const out = "_Out_ zts_owned_str *"; // an owned `char **` output
+  const functions = {
+    open: lib.func(`int32_t zts_open(const char *location, const char *options, _Out_ zts_store **store, ${out}error)`),
+    close: lib.func("void zts_close(zts_store *store)"),
+    save: lib.func(`int32_t zts_save(zts_store *store, const char *token, ${out}result, ${out}error)`),
+    find: lib.func(`int32_t zts_find(zts_store *store, const char *token, ${out}result, ${out}error)`),
+    findById: lib.func(`int32_t zts_find_by_id(zts_store *store, const char *id, ${out}result, ${out}error)`),
+    list: lib.func(`int32_t zts_list(zts_store *store, ${out}result, ${out}error)`),
+    delete: lib.func(`int32_t zts_delete(zts_store *store, const char *id, ${out}error)`),
+    purge: lib.func(`int32_t zts_purge(zts_store *store, ${out}error)`),
+    version: lib.func("const char *zts_version(void)"),
+    statusName: lib.func("const char *zts_status_name(int32_t status)"),
+  };
+  checkVersion(functions.version());
+  return functions;
+}
+
+export const LIBRARY_PATH = libraryPath();
+export const zts = load(LIBRARY_PATH);

@@ -1,0 +1,210 @@
+// `ZohoTokenStore`: a TokenStore of the Zoho CRM Node.js SDK (@zohocrm/nodejs-sdk-8.0) backed by zts.
+//
+//   import { ZohoTokenStore } from "zoho-token-store/sdk";
+//   await (await new InitializeBuilder()).environment(env).token(token).store(new ZohoTokenStore("tokens.db")).initialize();
+//
+// Only the mapping between the SDK's OAuthToken objects and zts token objects is done here; matching,
+// merging and ids are zts's (the SDK FileStore rules, see the repository README). This module imports
+// the SDK; "zoho-token-store" alone does not.
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { INVALID_TOKEN, NOT_FOUND, Store, ZtsError } from "./store.js";
+
+const SDK_PACKAGE = "@zohocrm/nodejs-sdk-8.0";
+
+// The SDK must be the application's own copy: InitializeBuilder checks `store instanceof TokenStore`
+// and the stores check `instanceof OAuthToken`, which fail across two copies of the SDK. A plain import
+// resolves from this file's real path, and `npm install ./bindings/node` links this package instead of
+// copying it, so the SDK is looked up from the application (its main script, then the working
+// directory) first, and from this package last.
+async function importSdk() {
+  const bases = [process.argv[1], join(process.cwd(), "index.js"), fileURLToPath(import.meta.url)];
+  for (const base of bases.filter(Boolean)) {
+    let resolved;
+    try {
+      resolved = createRequire(resolve(base)).resolve(SDK_PACKAGE);
+    } catch {
+      continue; // not installed there
+    }
+    return import(pathToFileURL(resolved).href);
+  }
+  throw new Error(`zoho-token-store/sdk needs the Zoho CRM SDK: npm install ${SDK_PACKAGE}@2.0.0`);
+}
+
+const SDK = await importSdk();
+// The package root exports TokenStore as a module namespace: the class is TokenStore.TokenStore.
+const { OAuthToken, SDKException, UserSignature, Constants } = SDK;
+const TokenStore = SDK.TokenStore.TokenStore;
+
+// zts key -> [OAuthToken getter, setter]. expiry_time is the SDK's expiresIn (an absolute time, epoch
+// ms as a string). user_name, the UserSignature's name, is mapped apart.
+const STRING_FIELDS = {
+  id: ["getId", "setId"],
+  client_id: ["getClientId", "setClientId"],
+  client_secret: ["getClientSecret", "setClientSecret"],
+  refresh_token: ["getRefreshToken", "setRefreshToken"],
+  access_token: ["getAccessToken", "setAccessToken"],
+  grant_token: ["getGrantToken", "setGrantToken"],
+  expiry_time: ["getExpiresIn", "setExpiresIn"],
+  redirect_url: ["getRedirectURL", "setRedirectURL"],
+  api_domain: ["getAPIDomain", "setAPIDomain"],
+};
+
+/** The zts token object of an OAuthToken (the SDK leaves unset fields undefined; zts wants null). */
+function toZts(token) {
+  const fields = {};
+  for (const [key, [getter]] of Object.entries(STRING_FIELDS)) {
+    fields[key] = token[getter]() ?? null;
+  }
+  fields.user_name = token.getUserSignature()?.getName() ?? null;
+  return fields;
+}
+
+/** Sets the token's empty (null or undefined) fields from a stored zts token, as the SDK's setMergeData. */
+function fillEmptyFields(token, stored) {
+  for (const [key, [getter, setter]] of Object.entries(STRING_FIELDS)) {
+    if (token[getter]() == null && stored[key] !== null) {
+      token[setter](stored[key]);
+    }
+  }
+  if (token.getUserSignature() == null && stored.user_name !== null) {
+    token.setUserSignature(new UserSignature(stored.user_name));
+  }
+}
+
+/** A new OAuthToken holding a stored token, built as the SDK FileStore builds one. */
+function newOAuthToken(stored) {
+  const token = Reflect.construct(OAuthToken, []);
+  for (const [, setter] of Object.values(STRING_FIELDS)) {
+    token[setter](null);
+  }
+  token.setUserSignature(null);
+  fillEmptyFields(token, stored);
+  return token;
+}
+
+function sdkError(operation, error) {
+  // SDKException appends String(cause), e.g. 'ZTS_NOT_FOUND: no token has id "7"'.
+  return new SDKException(Constants.TOKEN_STORE, `zts ${operation} failed: `, null, error);
+}
+
+/**
+ * The SDK's TokenStore over a zts store file (or ":memory:").
+ *
+ * `new ZohoTokenStore(location, options)` takes the options of `Store`. Every method returns a
+ * Promise (the SDK calls .catch() on them). Every failure rejects with the SDK's SDKException, code
+ * "TOKEN_STORE", whose `cause` is the ZtsError. Tokens that are not OAuthToken are ignored, as by the
+ * SDK's own stores.
+ */
+export class ZohoTokenStore extends TokenStore {
+  #store;
+
+  constructor(location, options = null) {
+    super();
+    try {
+      this.#store = new Store(location, options);
+    } catch (error) {
+      throw sdkError("open", error);
+    }
+  }
+
+  /** The underlying Store (plain token objects instead of OAuthToken). */
+  get store() {
+    return this.#store;
+  }
+
+  /** Closes the store (see Store.close). */
+  close() {
+    return this.#store.close();
+  }
+
+  toString() {
+    return `ZohoTokenStore(${JSON.stringify(this.#store.location)})`;
+  }
+
+  /**
+   * Fills the empty fields of `token` from the stored token it matches and returns `token`, or null
+   * when nothing matches.
+   */
+  async findToken(token) {
+    if (!(token instanceof OAuthToken)) {
+      return token;
+    }
+    const query = toZts(token);
+    // The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an id
+    // and gets null from them. Without its id such a token has nothing to match, so no query.
+    delete query.id;
+    if (Object.values(query).every((value) => value === null)) {
+      return null;
+    }
+    let stored;
+    try {
+      stored = await this.#store.find(query);
+    } catch (error) {
+      if (error instanceof ZtsError && (error.status === NOT_FOUND || error.status === INVALID_TOKEN)) {
+        return null;
+      }
+      throw sdkError("findToken", error);
+    }
+    fillEmptyFields(token, stored);
+    return token;
+  }
+
+  /**
+   * Saves `token`, then fills its empty fields from the stored row: this writes the assigned id back
+   * into it, so the SDK finds it by id next time.
+   */
+  async saveToken(token) {
+    if (!(token instanceof OAuthToken)) {
+      return token;
+    }
+    let stored;
+    try {
+      stored = await this.#store.save(toZts(token));
+    } catch (error) {
+      throw sdkError("saveToken", error);
+    }
+    fillEmptyFields(token, stored);
+  }
+
+  /** Deletes the token with this id; SDKException when there is none (as the SDK FileStore). */
+  async deleteToken(id) {
+    try {
+      await this.#store.delete(id);
+    } catch (error) {
+      throw sdkError("deleteToken", error);
+    }
+  }
+
+  /** Every stored token as a new OAuthToken, in numeric id order. */
+  async getTokens() {
+    let stored;
+    try {
+      stored = await this.#store.list();
+    } catch (error) {
+      throw sdkError("getTokens", error);
+    }
+    return stored.map(newOAuthToken);
+  }
+
+  /** Deletes every token. */
+  async deleteTokens() {
+    try {
+      await this.#store.purge();
+    } catch (error) {
+      throw sdkError("deleteTokens", error);
+    }
+  }
+
+  /** A new OAuthToken holding the token with this id; SDKException when there is none. */
+  async findTokenById(id) {
+    let stored;
+    try {
+      stored = await this.#store.findById(id);
+    } catch (error) {
+      throw sdkError("findTokenById", error);
+    }
+    return newOAuthToken(stored);
+  }
+}

@@ -1,0 +1,279 @@
+// `Store`: the zts C ABI in JavaScript terms (objects in and out, one error type for every status).
+//
+// The rules (matching, merging, ids) live in zts; this module only converts arguments, runs each call
+// and maps statuses to `ZtsError`. Writes and list run off the event loop (koffi's `.async`, on the
+// libuv thread pool): a write may wait up to busy_timeout_ms for another process's write lock, and a
+// list of many tokens takes milliseconds. find and findById run on the calling thread: an indexed read
+// of a WAL store never waits for a writer and takes about 4 µs, less than the hop to the pool (~15 µs).
+// zts returns its error message through an out pointer of the same call, so a call on a worker thread
+// still gets it (a thread-local "last error" would be lost there).
+import { zts } from "./native.js";
+
+// Statuses of include/zts.h (stable numbers; the tests check them against zts_status_name).
+export const OK = 0;
+export const NOT_FOUND = 1;
+export const INVALID_ARGUMENT = 2;
+export const INVALID_JSON = 3;
+export const INVALID_TOKEN = 4;
+export const BUSY = 5;
+export const IO = 6;
+export const CORRUPT = 7;
+export const INCOMPATIBLE = 8;
+export const INTERNAL = 9;
+
+/** The ten keys of the token JSON, in the SDK stores' column order. */
+export const TOKEN_FIELDS = Object.freeze([
+  "id", "user_name", "client_id", "client_secret", "refresh_token",
+  "access_token", "grant_token", "expiry_time", "redirect_url", "api_domain",
+]);
+
+/** The name zts gives a status, e.g. "ZTS_NOT_FOUND" for 1 ("ZTS_UNKNOWN_STATUS" if undefined). */
+export function statusName(status) {
+  return zts.statusName(status);
+}
+
+/** The loaded library's version, "MAJOR.MINOR.PATCH". */
+export function libraryVersion() {
+  return zts.version();
+}
+
+/**
+ * A zts call returned a status other than OK. `status` is the number (compare with the exported
+ * constants, e.g. NOT_FOUND), `statusName` its name and `message` what zts said was wrong (zts never
+ * puts a secret in it).
+ */
+export class ZtsError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = "ZtsError";
+    this.status = status;
+    this.statusName = statusName(status);
+  }
+
+  toString() {
+    return `${this.statusName}: ${this.message}`;
+  }
+}
+
+// With the u flag a surrogate pair is one code point, so this matches only a lone surrogate.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** A checked `const char *` argument; null/undefined become NULL, which zts refuses by itself. */
+function cText(value, what) {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (typeof value !== "string") {
+    throw new TypeError(`${what} must be a string, not ${typeof value}`);
+  }
+  if (value.includes("\0")) {
+    // C would silently cut the string at the NUL, so "1\0x" would act as id "1".
+    throw new ZtsError(INVALID_ARGUMENT, `${what} contains a NUL character`);
+  }
+  if (LONE_SURROGATE.test(value)) {
+    // A lone surrogate has no UTF-8 form; koffi would send U+FFFD instead.
+    throw new ZtsError(INVALID_ARGUMENT, `${what} is not valid Unicode (it has a lone surrogate)`);
+  }
+  return value;
+}
+
+function closedError(location) {
+  const error = new Error(`the zts store ${JSON.stringify(location)} is closed`);
+  error.code = "ERR_ZTS_CLOSED";
+  return error;
+}
+
+// koffi refuses more than `max_async_calls` (256) async calls in flight in the whole process, and the
+// libuv pool runs 4 at a time anyway: calls beyond this many wait here, in order, for a free slot.
+const MAX_NATIVE_CALLS = 64;
+let runningCalls = 0;
+const waitingCalls = [];
+
+async function callAsync(fn, args) {
+  if (runningCalls < MAX_NATIVE_CALLS) {
+    runningCalls += 1;
+  } else {
+    await new Promise((resolve) => waitingCalls.push(resolve)); // the finishing call hands its slot over
+  }
+  try {
+    return await new Promise((resolve, reject) => {
+      fn.async(...args, (failure, value) => (failure ? reject(failure) : resolve(value)));
+    });
+  } finally {
+    const next = waitingCalls.shift();
+    if (next) {
+      next();
+    } else {
+      runningCalls -= 1;
+    }
+  }
+}
+
+// A native handle with its calls in flight. zts_close while a worker thread is inside a call on the
+// handle is undefined behaviour, so a closing handle is released only when its last call has returned.
+const openHandles = new Set();
+
+function release(handle) {
+  if (handle.pointer !== null) {
+    zts.close(handle.pointer);
+    handle.pointer = null;
+    openHandles.delete(handle);
+    handle.onReleased?.();
+  }
+}
+
+function closeWhenIdle(handle) {
+  handle.closing = true;
+  if (handle.calls === 0) {
+    release(handle);
+  }
+}
+
+// A Store dropped without close() is closed when garbage-collected, and open stores at process exit
+// (idle ones only: process.exit() during a call must not free the handle under it).
+const finalizers = new FinalizationRegistry(closeWhenIdle);
+process.on("exit", () => {
+  for (const handle of openHandles) {
+    if (handle.calls === 0) {
+      release(handle);
+    }
+  }
+});
+
+/**
+ * An open zts token store: a SQLite file shared by every Zoho SDK, or ":memory:".
+ *
+ * `new Store(location, options)` (or `Store.open`) opens, and by default creates, the store; options
+ * are those of zts_open: busy_timeout_ms, read_only, create, synchronous ("auto", "full" or "normal").
+ * Every method is async (returns a Promise). Writes and list run on the libuv thread pool; find and
+ * findById run at once on the calling thread (microseconds; see the top of this file). zts serializes
+ * the calls on one handle. Refused calls reject with ZtsError; a call on a closed store rejects with an Error whose
+ * code is "ERR_ZTS_CLOSED".
+ */
+export class Store {
+  #location;
+  #handle;
+  #closed = null;
+
+  constructor(location, options = null) {
+    if (typeof location !== "string") {
+      throw new TypeError(`location must be a string, not ${typeof location}`);
+    }
+    cText(location, "location");
+    this.#location = location;
+    const optionsJson = options === null || options === undefined ? null : JSON.stringify(options);
+    const pointer = [null];
+    const error = [null];
+    const status = zts.open(location, optionsJson, pointer, error);
+    if (status !== OK) {
+      throw new ZtsError(status, error[0] ?? "");
+    }
+    this.#handle = { pointer: pointer[0], calls: 0, closing: false, onReleased: null };
+    openHandles.add(this.#handle);
+    finalizers.register(this, this.#handle, this.#handle);
+  }
+
+  /** Opens a store; the same as `new Store(location, options)`. */
+  static open(location, options = null) {
+    return new Store(location, options);
+  }
+
+  get location() {
+    return this.#location;
+  }
+
+  get closed() {
+    return this.#handle.closing;
+  }
+
+  /**
+   * Closes the store: later calls reject at once; calls already running finish first. Returns a
+   * promise that resolves when the handle has been freed. Calling it again returns the same promise.
+   */
+  close() {
+    if (this.#closed === null) {
+      const handle = this.#handle;
+      finalizers.unregister(handle);
+      this.#closed = new Promise((resolve) => {
+        handle.onReleased = resolve;
+      });
+      closeWhenIdle(handle);
+    }
+    return this.#closed;
+  }
+
+  toString() {
+    return `Store(${JSON.stringify(this.#location)})`;
+  }
+
+  // Runs fn(handle, ...args, [result,] error) on the thread pool (`now`: on this thread); returns the
+  // result string or throws ZtsError.
+  async #call(fn, args, hasOutput, now = false) {
+    const handle = this.#handle;
+    if (handle.closing) {
+      throw closedError(this.#location);
+    }
+    const result = [null];
+    const error = [null];
+    const outs = hasOutput ? [result, error] : [error];
+    handle.calls += 1;
+    let status;
+    try {
+      const callArgs = [handle.pointer, ...args, ...outs];
+      status = now ? fn(...callArgs) : await callAsync(fn, callArgs);
+    } finally {
+      handle.calls -= 1;
+      if (handle.closing && handle.calls === 0) {
+        release(handle);
+      }
+    }
+    if (status !== OK) {
+      throw new ZtsError(status, error[0] ?? "");
+    }
+    return result[0];
+  }
+
+  // JSON text in and out, as the C ABI: for callers that already hold token JSON.
+
+  /** Saves a token given as JSON text; resolves to the stored token as JSON text. */
+  async saveJson(tokenJson) {
+    return this.#call(zts.save, [cText(tokenJson, "tokenJson")], true);
+  }
+
+  /** Finds the stored token a query (JSON text) matches; resolves to it as JSON text. */
+  async findJson(tokenJson) {
+    return this.#call(zts.find, [cText(tokenJson, "tokenJson")], true, true);
+  }
+
+  // Objects in and out.
+
+  /** Saves a token; resolves to the stored token with its id (assigned when the token had none). */
+  async save(token) {
+    return JSON.parse(await this.saveJson(JSON.stringify(token)));
+  }
+
+  /** Resolves to the stored token a query token matches by the SDK rules (ZtsError NOT_FOUND if none). */
+  async find(token) {
+    return JSON.parse(await this.findJson(JSON.stringify(token)));
+  }
+
+  /** Resolves to the token with this id (ZtsError NOT_FOUND when there is none). */
+  async findById(id) {
+    return JSON.parse(await this.#call(zts.findById, [cText(id, "id")], true, true));
+  }
+
+  /** Resolves to every stored token, in numeric id order. */
+  async list() {
+    return JSON.parse(await this.#call(zts.list, [], true));
+  }
+
+  /** Deletes the token with this id (ZtsError NOT_FOUND when there is none). */
+  async delete(id) {
+    await this.#call(zts.delete, [cText(id, "id")], false);
+  }
+
+  /** Deletes every token. */
+  async purge() {
+    await this.#call(zts.purge, [], false);
+  }
+}

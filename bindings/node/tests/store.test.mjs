@@ -1,0 +1,329 @@
+// The Store layer: statuses and errors, UTF-8, options, closing, concurrency, library loading.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import * as zts from "zoho-token-store";
+import { Store, TOKEN_FIELDS, ZtsError } from "zoho-token-store";
+import { checkVersion, EXPECTED_VERSION, LIBRARY_PATH } from "../src/native.js";
+import { BINDING_DIR, tempDir } from "./helpers.mjs";
+
+const STATUS_CONSTANTS = ["OK", "NOT_FOUND", "INVALID_ARGUMENT", "INVALID_JSON", "INVALID_TOKEN", "BUSY", "IO", "CORRUPT", "INCOMPATIBLE", "INTERNAL"];
+const USER = {
+  user_name: "user@example.com:777",
+  client_id: "1000.CID",
+  client_secret: "SECRET-csec",
+  refresh_token: "1000.SECRET-refresh",
+  access_token: "1000.SECRET-access",
+  expiry_time: "1795350239397",
+};
+const EMPTY = Object.fromEntries(TOKEN_FIELDS.map((key) => [key, null]));
+
+/** Runs `node --input-type=module -e code` in `cwd`; returns the completed process. */
+function runNode(code, { cwd = BINDING_DIR, env = process.env } = {}) {
+  return spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd, env, encoding: "utf8", timeout: 60_000 });
+}
+
+async function withStore(location, options, body) {
+  const store = new Store(location, options);
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+// --- statuses and errors -------------------------------------------------------------------------------
+
+test("status constants match the library's names", () => {
+  STATUS_CONSTANTS.forEach((name, number) => {
+    assert.equal(zts[name], number);
+    assert.equal(zts.statusName(number), `ZTS_${name}`);
+  });
+  assert.equal(zts.statusName(STATUS_CONSTANTS.length), "ZTS_UNKNOWN_STATUS");
+});
+
+test("the library version is the one the binding declares", () => {
+  assert.ok(zts.libraryVersion().startsWith(`${EXPECTED_VERSION}.`));
+  checkVersion("0.1.99"); // another patch level is fine
+  for (const version of ["0.2.0", "1.1.0", "0.10.0", "garbage"]) {
+    assert.throws(() => checkVersion(version), /needs 0\.1\.x/);
+  }
+});
+
+test("NOT_FOUND carries the status name and a message without the value", async () => {
+  await withStore(":memory:", null, async (store) => {
+    await store.save(USER);
+    const error = await store.find({ user_name: "someone-else@example.com:1" }).catch((e) => e);
+    assert.ok(error instanceof ZtsError && error instanceof Error);
+    assert.equal(error.status, zts.NOT_FOUND);
+    assert.equal(error.statusName, "ZTS_NOT_FOUND");
+    assert.match(error.message, /user_name/);
+    assert.doesNotMatch(error.message, /someone-else/);
+    assert.equal(String(error), `ZTS_NOT_FOUND: ${error.message}`);
+  });
+});
+
+const REFUSALS = [
+  ["malformed JSON", (s) => s.saveJson("{not json"), "ZTS_INVALID_JSON"],
+  ["unknown key", (s) => s.save({ id: "1", colour: "red" }), "ZTS_INVALID_JSON"],
+  ["nothing to store", (s) => s.save({ client_id: "c" }), "ZTS_INVALID_TOKEN"],
+  ["refresh token without client", (s) => s.find({ refresh_token: "r" }), "ZTS_INVALID_TOKEN"],
+  ["unknown id", (s) => s.findById("42"), "ZTS_NOT_FOUND"],
+  ["empty id", (s) => s.findById(""), "ZTS_INVALID_ARGUMENT"],
+  ["null id is passed as NULL", (s) => s.findById(null), "ZTS_INVALID_ARGUMENT"],
+  ["delete of an unknown id", (s) => s.delete("42"), "ZTS_NOT_FOUND"],
+  ["NUL in an id (C would cut it to 1)", (s) => s.findById("1\0"), "ZTS_INVALID_ARGUMENT"],
+  ["NUL in JSON text", (s) => s.findJson('{"id":"1"}\0'), "ZTS_INVALID_ARGUMENT"],
+  ["lone surrogate in an id", (s) => s.findById("\udc80"), "ZTS_INVALID_ARGUMENT"],
+  ["NUL inside a value (escaped by JSON)", (s) => s.save({ access_token: "a\0b" }), "ZTS_INVALID_JSON"],
+  ["lone surrogate inside a value", (s) => s.save({ access_token: "a\ud800" }), "ZTS_INVALID_JSON"],
+  ["undefined token is passed as NULL", (s) => s.save(undefined), "ZTS_INVALID_ARGUMENT"],
+];
+
+for (const [what, call, status] of REFUSALS) {
+  test(`a refusal rejects with ZtsError ${status}: ${what}`, async () => {
+    await withStore(":memory:", null, async (store) => {
+      await store.save({ ...USER, id: "1" });
+      const error = await call(store).then(() => null, (e) => e);
+      assert.ok(error instanceof ZtsError, String(error));
+      assert.equal(error.statusName, status);
+      assert.ok(error.message);
+      assert.doesNotMatch(error.message, /SECRET/);
+    });
+  });
+}
+
+test("a NUL inside an id does not reach another token", async () => {
+  await withStore(":memory:", null, async (store) => {
+    await store.save({ ...USER, id: "1" });
+    await assert.rejects(store.delete("1\0junk"), ZtsError);
+    assert.deepEqual((await store.list()).map((t) => t.id), ["1"]);
+  });
+});
+
+test("a non-string id rejects with TypeError", async () => {
+  await withStore(":memory:", null, async (store) => {
+    await assert.rejects(store.findById(1), TypeError);
+    await assert.rejects(store.delete({}), TypeError);
+    await assert.rejects(store.saveJson({}), TypeError);
+  });
+});
+
+test("UTF-8 text round-trips in every field and in the file path", async (t) => {
+  const directory = join(tempDir(t), "grüß 日本");
+  mkdirSync(directory);
+  const path = join(directory, "tökens 😀.db");
+  const token = { user_name: "üser@exämple.com:日本", access_token: "grüß 日本 😀", api_domain: "https://zoho.例え.jp" };
+  await withStore(path, null, async (store) => {
+    assert.deepEqual(await store.save(token), { ...EMPTY, ...token, id: "1" });
+    assert.equal((await store.find({ user_name: token.user_name })).access_token, "grüß 日本 😀");
+    assert.equal(JSON.parse(await store.findJson(JSON.stringify({ access_token: "grüß 日本 😀" }))).id, "1");
+  });
+  assert.ok(readdirSync(directory).includes("tökens 😀.db"));
+});
+
+// --- opening and options -------------------------------------------------------------------------------
+
+test("a missing directory is IO naming the path", (t) => {
+  const path = join(tempDir(t), "no-such-dir", "tokens.db");
+  assert.throws(() => new Store(path), (error) => error instanceof ZtsError && error.statusName === "ZTS_IO" && error.message.includes("no-such-dir"));
+});
+
+test("a NUL inside the location is refused and nothing is created", (t) => {
+  const directory = tempDir(t);
+  assert.throws(() => new Store(join(directory, "tokens.db") + "\0.bak"), (error) => error.statusName === "ZTS_INVALID_ARGUMENT");
+  assert.deepEqual(readdirSync(directory), []);
+  assert.throws(() => new Store(42), TypeError);
+});
+
+test("a file that is not SQLite is CORRUPT and left untouched", (t) => {
+  const path = join(tempDir(t), "tokens.db");
+  const content = "id,user_name\n1,x\n".repeat(100);
+  writeFileSync(path, content);
+  assert.throws(() => new Store(path), (error) => error.statusName === "ZTS_CORRUPT");
+  assert.equal(readFileSync(path, "utf8"), content);
+});
+
+for (const options of [{ colour: "red" }, { busy_timeout_ms: "5s" }, { read_only: 1 }]) {
+  test(`an unknown or mistyped option is INVALID_ARGUMENT: ${JSON.stringify(options)}`, () => {
+    assert.throws(() => new Store(":memory:", options), (error) => error.statusName === "ZTS_INVALID_ARGUMENT" && error.message.includes(Object.keys(options)[0]));
+  });
+}
+
+test("options reach the library", async (t) => {
+  const path = join(tempDir(t), "tokens.db");
+  assert.throws(() => Store.open(path, { create: false }), (error) => error.statusName === "ZTS_IO");
+  await withStore(path, { busy_timeout_ms: 100, synchronous: "normal" }, (store) => store.save(USER));
+  await withStore(path, { read_only: true }, async (store) => {
+    assert.equal((await store.find({ user_name: USER.user_name })).id, "1");
+    await assert.rejects(store.save({ ...USER, access_token: "new" }), (error) => error.statusName === "ZTS_IO");
+  });
+});
+
+test("tokens persist in the file and every method works", async (t) => {
+  const path = join(tempDir(t), "tokens.db");
+  const saved = await withStore(path, null, (store) => store.save(USER));
+  assert.deepEqual(saved, { ...EMPTY, ...USER, id: "1" });
+  await withStore(path, null, async (store) => {
+    assert.deepEqual(await store.findById("1"), saved);
+    assert.deepEqual(await store.find({ access_token: USER.access_token }), saved);
+    assert.deepEqual(JSON.parse(await store.saveJson('{"id":"1","access_token":"AT2"}')), { ...saved, access_token: "AT2" });
+    assert.deepEqual(await store.list(), [{ ...saved, access_token: "AT2" }]);
+    assert.equal(await store.delete("1"), undefined);
+    assert.deepEqual(await store.list(), []);
+    await store.save(USER);
+    assert.equal(await store.purge(), undefined);
+    assert.deepEqual(await store.list(), []);
+  });
+});
+
+// --- closing -------------------------------------------------------------------------------------------
+
+test("close is idempotent and a closed store rejects every call clearly", async () => {
+  const store = new Store(":memory:");
+  assert.equal(store.closed, false);
+  const closing = store.close();
+  assert.equal(store.close(), closing);
+  await closing;
+  await store.close();
+  assert.equal(store.closed, true);
+  const calls = [
+    () => store.save(USER), () => store.find(USER), () => store.findById("1"), () => store.list(),
+    () => store.delete("1"), () => store.purge(), () => store.saveJson("{}"), () => store.findJson("{}"),
+  ];
+  for (const call of calls) {
+    await assert.rejects(call(), (error) => error.code === "ERR_ZTS_CLOSED" && /closed/.test(error.message));
+  }
+});
+
+test("close while calls are in flight waits for them, then frees the handle", async () => {
+  const store = new Store(":memory:");
+  await store.save(USER);
+  // More than koffi's 256 async calls at once: the binding queues the rest.
+  const inFlight = Array.from({ length: 1000 }, () => store.find({ user_name: USER.user_name }));
+  let released = false;
+  const closing = store.close().then(() => {
+    released = true;
+  });
+  await assert.rejects(store.list(), { code: "ERR_ZTS_CLOSED" }); // refused at once
+  const results = await Promise.all(inFlight); // started before close: all complete
+  assert.ok(results.every((token) => token.id === "1"));
+  await closing;
+  assert.ok(released);
+});
+
+test("concurrent calls on one store never share an id", async (t) => {
+  const path = join(tempDir(t), "tokens.db");
+  await withStore(path, { synchronous: "normal" }, async (store) => {
+    const names = Array.from({ length: 300 }, (_, n) => `user${n}@example.com:1`);
+    const saved = await Promise.all(names.map((name) => store.save({ user_name: name, access_token: `AT-${name}` })));
+    const found = await Promise.all(names.map((name) => store.find({ user_name: name })));
+    assert.deepEqual(found.map((t) => t.id), saved.map((t) => t.id));
+    const ids = (await store.list()).map((t) => Number(t.id)).sort((a, b) => a - b);
+    assert.deepEqual(ids, Array.from({ length: names.length }, (_, n) => n + 1));
+  });
+});
+
+test("toString shows the path and no token", async () => {
+  await withStore(":memory:", null, async (store) => {
+    await store.save(USER);
+    assert.equal(String(store), 'Store(":memory:")');
+  });
+});
+
+test("a store dropped without close() is closed by garbage collection", (t) => {
+  const code = `
+    import { readdirSync, readlinkSync } from "node:fs";
+    import { setFlagsFromString } from "node:v8";
+    import { runInNewContext } from "node:vm";
+    import { Store } from "zoho-token-store";
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc");
+    const path = process.argv[1];
+    const openFds = () => readdirSync("/proc/self/fd").filter((fd) => { try { return readlinkSync("/proc/self/fd/" + fd).startsWith(path); } catch { return false; } }).length;
+    (() => { new Store(path); })();
+    const before = openFds();
+    for (let i = 0; i < 50 && openFds() > 0; i++) { gc(); await new Promise((r) => setTimeout(r, 20)); }
+    console.log(JSON.stringify({ before, after: openFds() }));`;
+  const directory = tempDir(t);
+  const completed = spawnSync(process.execPath, ["--input-type=module", "-e", code, join(directory, "tokens.db")], { cwd: BINDING_DIR, encoding: "utf8" });
+  assert.equal(completed.status, 0, completed.stderr);
+  const { before, after } = JSON.parse(completed.stdout);
+  assert.ok(before > 0, "the store held the file open");
+  assert.equal(after, 0);
+});
+
+test("open stores are closed cleanly at process exit", (t) => {
+  const directory = tempDir(t);
+  const path = join(directory, "tokens.db");
+  const code = `
+    import { Store } from "zoho-token-store";
+    const kept = new Store(${JSON.stringify(path)});
+    await kept.save({ user_name: "u", access_token: "a" });
+    new Store(":memory:");
+    process.exit(0);`;
+  const completed = runNode(code);
+  assert.equal(completed.status, 0, completed.stderr);
+  assert.equal(completed.stderr, "");
+  // SQLite removes the -wal file when the last connection closes: it was closed, not abandoned.
+  assert.deepEqual(readdirSync(directory), ["tokens.db"]);
+});
+
+// --- loading the library and the SDK -------------------------------------------------------------------
+
+test("ZTS_LIBRARY wins and is loaded by absolute path", (t) => {
+  const directory = tempDir(t);
+  copyFileSync(LIBRARY_PATH, join(directory, "libzts.so"));
+  const completed = spawnSync(process.execPath, ["--input-type=module", "-e", `import(${JSON.stringify(join(BINDING_DIR, "src", "index.js"))}).then((m) => console.log(m.LIBRARY_PATH))`], {
+    cwd: directory,
+    env: { ...process.env, ZTS_LIBRARY: "libzts.so" }, // relative: resolved against the working directory
+    encoding: "utf8",
+  });
+  assert.equal(completed.status, 0, completed.stderr);
+  assert.equal(completed.stdout.trim(), join(directory, "libzts.so"));
+});
+
+test("a wrong ZTS_LIBRARY fails the import clearly", () => {
+  const completed = runNode('import "zoho-token-store";', { env: { ...process.env, ZTS_LIBRARY: "/nonexistent/libzts.so" } });
+  assert.notEqual(completed.status, 0);
+  assert.match(completed.stderr, /\/nonexistent\/libzts\.so/);
+  assert.match(completed.stderr, /ZTS_LIBRARY/);
+});
+
+/** A copy of the package without libzts.so and without the Zoho SDK (only koffi installed). */
+function bareCopy(t) {
+  const directory = tempDir(t);
+  cpSync(join(BINDING_DIR, "src"), join(directory, "src"), { recursive: true });
+  copyFileSync(join(BINDING_DIR, "package.json"), join(directory, "package.json"));
+  mkdirSync(join(directory, "node_modules", "@koromix"), { recursive: true });
+  symlinkSync(join(BINDING_DIR, "node_modules", "koffi"), join(directory, "node_modules", "koffi"));
+  for (const name of readdirSync(join(BINDING_DIR, "node_modules", "@koromix"))) {
+    symlinkSync(join(BINDING_DIR, "node_modules", "@koromix", name), join(directory, "node_modules", "@koromix", name));
+  }
+  return directory;
+}
+
+test("without a bundled library the import says to set ZTS_LIBRARY", (t) => {
+  const directory = bareCopy(t);
+  const env = { ...process.env };
+  delete env.ZTS_LIBRARY;
+  const completed = runNode('import "zoho-token-store";', { cwd: directory, env });
+  assert.notEqual(completed.status, 0, completed.stdout);
+  assert.match(completed.stderr, /Set the environment variable ZTS_LIBRARY/);
+});
+
+test("the Store layer works without the SDK, and the SDK layer says it needs it", (t) => {
+  const directory = bareCopy(t);
+  assert.ok(!existsSync(join(directory, "node_modules", "@zohocrm")));
+  const code = `
+    import { Store } from "zoho-token-store";
+    const store = new Store(":memory:");
+    console.log((await store.save({ access_token: "a" })).id);
+    await store.close();
+    try { await import("zoho-token-store/sdk"); } catch (error) { console.log(error.message); }`;
+  const completed = runNode(code, { cwd: directory, env: { ...process.env, ZTS_LIBRARY: LIBRARY_PATH } });
+  assert.equal(completed.status, 0, completed.stderr);
+  assert.equal(completed.stdout, "1\nzoho-token-store/sdk needs the Zoho CRM SDK: npm install @zohocrm/nodejs-sdk-8.0@2.0.0\n");
+});
