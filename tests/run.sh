@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, the Rust tests (rules, vectors, files, multi-process race,
-# header freshness), the C tests under valgrind, and the Python binding (vectors, real Zoho SDK end to end). Installs what it needs on a fresh Debian machine.
+# Runs every test: formatting and lints; the Rust tests (rules, vectors, files, multi-process race, 200
+# SIGKILLed writers, header freshness); the C tests under valgrind; each language binding's own suite
+# (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
+# then the cross-language checks (one store seen from every language, hostile input, busy timeout, a
+# polyglot soak); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
+# ZTS_SOAK_SECONDS (default 60) sets the soak's length.
 # Usage: bash tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +33,11 @@ fi
 run_suite rust-tests cargo test --release
 run_suite c-tests bash tests/c/run.sh
 run_suite python-binding bash bindings/python/run_tests.sh
+run_suite node-binding bash bindings/node/run_tests.sh
+run_suite java-binding bash bindings/java/run_tests.sh
+run_suite php-binding bash bindings/php/run_tests.sh
+run_suite csharp-binding bash bindings/csharp/run_tests.sh
+run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
 
 echo "suites: $suites_passed passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]

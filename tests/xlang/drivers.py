@@ -25,12 +25,17 @@ class DriverError(Exception):
 class Driver:
     """One driver process on one store file; `call(op, **fields)` returns the response dict."""
 
-    def __init__(self, language, store_path, options=None):
+    # `valgrind`: run the driver under valgrind memcheck; any memory error or leak fails its close().
+    VALGRIND = ["valgrind", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+                "-q"]
+
+    def __init__(self, language, store_path, options=None, valgrind=False):
         path, builder = DRIVERS[language]
         executable = os.path.join(REPO, path)
         if not os.access(executable, os.X_OK):
             raise DriverError("%s: %s is missing; run bash %s first" % (language, path, builder))
-        command = [executable, store_path] + ([json.dumps(options)] if options else [])
+        command = (self.VALGRIND if valgrind else []) + [executable, store_path]
+        command += [json.dumps(options)] if options else []
         env = dict(os.environ, ZTS_LIBRARY=os.path.join(REPO, "target", "release", "libzts.so"))
         self.language = language
         self.process = subprocess.Popen(

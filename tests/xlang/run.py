@@ -1,7 +1,7 @@
 """Runs the cross-language checks over the drivers of tests/xlang/PROTOCOL.md, all on 127.0.0.1 files.
 
     python3 tests/xlang/run.py [--languages c,python,...] [--soak-seconds 60] [--soak-processes 2]
-                               [--only cross,hostile,contention,soak]
+                               [--only cross,hostile,contention,soak,memcheck-soak]
 
 Every language's driver must have been built (by its run_tests.sh). Prints one line per check and exits
 non-zero if any fails.
@@ -19,7 +19,7 @@ from soak import soak
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--languages", default=",".join(DRIVERS))
-    parser.add_argument("--only", default="cross,hostile,contention,soak")
+    parser.add_argument("--only", default="cross,hostile,contention,soak,memcheck-soak")
     parser.add_argument("--soak-seconds", type=int, default=60)
     parser.add_argument("--soak-processes", type=int, default=2, help="driver processes per language")
     args = parser.parse_args()
@@ -29,6 +29,8 @@ def main():
         "hostile": lambda d: hostile(languages, d),
         "contention": lambda d: contention(languages, d),
         "soak": lambda d: soak(languages, d, args.soak_seconds, args.soak_processes),
+        # The library under valgrind in C driver processes, next to Python ones, on one file.
+        "memcheck-soak": lambda d: soak(["c", "python"], d, 15, 2, valgrind=("c",)),
     }
     failed = 0
     for name in args.only.split(","):

@@ -165,11 +165,16 @@ class Soak:
         return len(reference)
 
 
-def soak(languages, directory, seconds, processes_per_language):
+def soak(languages, directory, seconds, processes_per_language, valgrind=()):
+    """`valgrind`: the languages whose drivers run under valgrind memcheck (C: the library's own code)."""
     path = os.path.join(directory, "soak.db")
     Driver(languages[0], path).close()  # create the store before the crowd arrives
     state = Soak(path)
-    drivers = [Driver(language, path) for language in languages for _ in range(processes_per_language)]
+    drivers = [
+        Driver(language, path, valgrind=language in valgrind)
+        for language in languages
+        for _ in range(processes_per_language)
+    ]
     deadline = time.monotonic() + seconds
     threads = []
     for index, driver in enumerate(drivers):
@@ -189,9 +194,10 @@ def soak(languages, directory, seconds, processes_per_language):
         for language in languages
     )
     total = sum(state.ops.values())
+    under = " (%s under valgrind: no memory error, no leak)" % ", ".join(valgrind) if valgrind else ""
     return (
-        "soak: %d processes (%d languages x %d) for %d s on one file: %d operations, %d saves acknowledged, "
+        "soak%s: %d processes (%d languages x %d) for %d s on one file: %d operations, %d saves acknowledged, "
         "%d tokens at the end, read identically by every language; nothing torn, lost or duplicated. "
-        "Per language: %s" % (len(drivers), len(languages), processes_per_language, seconds, total,
+        "Per language: %s" % (under, len(drivers), len(languages), processes_per_language, seconds, total,
                               state.saves_acknowledged, rows, rates)
     )
