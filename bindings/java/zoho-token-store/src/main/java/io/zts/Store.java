@@ -1,0 +1,221 @@
+package io.zts;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.json.JSONObject;
+
+/**
+ * An open zts token store: one SQLite file shared by every Zoho SDK, or ":memory:". The C ABI of
+ * include/zts.h in Java terms: token maps (or JSON text) in and out, {@link ZtsException} for every
+ * status zts returns. The rules (matching, merging, ids) are zts's; this class converts and calls.
+ *
+ * <p>Tokens are maps with the ten keys of {@link #TOKEN_FIELDS}; values are strings or null (an
+ * expiry_time may also be given as a number). One Store may be shared by threads (zts serializes the
+ * calls on a handle). {@link #close()} is idempotent and waits for a call in progress; a call on a
+ * closed store throws IllegalStateException. A Store that is never closed is closed when it is
+ * garbage-collected, or when the JVM exits.
+ */
+public final class Store implements AutoCloseable {
+    /** The ten keys of the token JSON, in the SDK stores' column order. */
+    public static final List<String> TOKEN_FIELDS = List.of("id", "user_name", "client_id", "client_secret",
+            "refresh_token", "access_token", "grant_token", "expiry_time", "redirect_url", "api_domain");
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final String location;
+    private final Handle handle;
+    private final Cleaner.Cleanable cleanable;
+
+    /** Opens (and by default creates) the store at a file path, or ":memory:". */
+    public Store(String location) {
+        this(location, null);
+    }
+
+    /**
+     * Opens the store with the options of zts_open: "busy_timeout_ms" (integer), "read_only" (boolean),
+     * "create" (boolean), "synchronous" ("full" or "normal"). zts refuses an unknown or mistyped one.
+     */
+    public Store(String location, Map<String, ?> options) {
+        LibraryLoader.ensureLoaded();
+        this.location = location;
+        byte[] path = CText.encode(location, "location");
+        byte[] optionsJson = options == null || options.isEmpty() ? null : CText.encode(new JSONObject(options).toString(), "options");
+        PointerByReference store = new PointerByReference();
+        PointerByReference error = new PointerByReference();
+        int status = NativeZts.zts_open(path, optionsJson, store, error);
+        String message = CText.take(error);
+        if (status != Status.OK) {
+            throw ZtsException.of(status, message);
+        }
+        handle = new Handle(store.getValue());
+        cleanable = CLEANER.register(this, handle);
+    }
+
+    /** The loaded library's version, "MAJOR.MINOR.PATCH". */
+    public static String libraryVersion() {
+        LibraryLoader.ensureLoaded();
+        return CText.readStatic(NativeZts.zts_version());
+    }
+
+    /** The absolute path of the loaded libzts (loading it if needed). */
+    public static String libraryPath() {
+        return LibraryLoader.ensureLoaded();
+    }
+
+    public String location() {
+        return location;
+    }
+
+    public boolean isClosed() {
+        synchronized (handle) {
+            return handle.closed;
+        }
+    }
+
+    /** Closes the store; waits for a call in progress on another thread. Calling it again does nothing. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "Store(" + JSONObject.quote(location) + ")";
+    }
+
+    // JSON text in and out, as the C ABI: for callers that already hold token JSON.
+
+    /** Saves a token given as JSON text; returns the stored token as JSON text. */
+    public String saveJson(String tokenJson) {
+        return call(NativeZts::zts_save, CText.encode(tokenJson, "token_json"));
+    }
+
+    /** Finds the stored token a query (JSON text) matches; returns it as JSON text. */
+    public String findJson(String tokenJson) {
+        return call(NativeZts::zts_find, CText.encode(tokenJson, "token_json"));
+    }
+
+    /** The token with this id, as JSON text. */
+    public String findByIdJson(String id) {
+        return call(NativeZts::zts_find_by_id, CText.encode(id, "id"));
+    }
+
+    /** Every stored token as a JSON array, in numeric id order. */
+    public String listJson() {
+        return call((store, unused, out, error) -> NativeZts.zts_list(store, out, error), null);
+    }
+
+    // Token maps in and out.
+
+    /** Saves a token; returns the stored token with its id (assigned when the token had none). */
+    public Map<String, String> save(Map<String, ?> token) {
+        return TokenJson.readToken(saveJson(TokenJson.write(token)));
+    }
+
+    /** The stored token a query token matches by the SDK rules (ZtsException NOT_FOUND when none). */
+    public Map<String, String> find(Map<String, ?> token) {
+        return TokenJson.readToken(findJson(TokenJson.write(token)));
+    }
+
+    /** The token with this id (ZtsException NOT_FOUND when there is none). */
+    public Map<String, String> findById(String id) {
+        return TokenJson.readToken(findByIdJson(id));
+    }
+
+    /** Every stored token, in numeric id order. */
+    public List<Map<String, String>> list() {
+        return TokenJson.readList(listJson());
+    }
+
+    /** Deletes the token with this id (ZtsException NOT_FOUND when there is none). */
+    public void delete(String id) {
+        call((store, text, unused, error) -> NativeZts.zts_delete(store, text, error), CText.encode(id, "id"));
+    }
+
+    /** Deletes every token. */
+    public void purge() {
+        call((store, unused, unusedOut, error) -> NativeZts.zts_purge(store, error), null);
+    }
+
+    /** How many handles are open in this JVM (for tests of closing). */
+    static int openHandles() {
+        return Handle.OPEN.size();
+    }
+
+    private interface Call {
+        int invoke(Pointer store, byte[] text, PointerByReference out, PointerByReference error);
+    }
+
+    /**
+     * The two out pointers of a call, reused by each thread: a fresh PointerByReference per call would
+     * allocate native memory that is freed only when the garbage collector gets to it.
+     */
+    private static final class OutPointers {
+        final PointerByReference out = new PointerByReference();
+        final PointerByReference error = new PointerByReference();
+    }
+
+    private static final ThreadLocal<OutPointers> OUT_POINTERS = ThreadLocal.withInitial(OutPointers::new);
+
+    private String call(Call function, byte[] text) {
+        OutPointers pointers = OUT_POINTERS.get();
+        PointerByReference out = pointers.out;
+        PointerByReference error = pointers.error;
+        out.setValue(null);
+        error.setValue(null);
+        int status;
+        synchronized (handle) {
+            if (handle.closed) {
+                throw new IllegalStateException("the zts store " + JSONObject.quote(location) + " is closed");
+            }
+            status = function.invoke(handle.store, text, out, error);
+        }
+        String result;
+        String message;
+        try {
+            result = CText.take(out);
+        } finally {
+            message = CText.take(error); // freed even if reading the result failed
+        }
+        if (status != Status.OK) {
+            throw ZtsException.of(status, message);
+        }
+        return result;
+    }
+
+    /**
+     * The native handle, closed exactly once: by close(), by the Cleaner when the Store is unreachable,
+     * or by the shutdown hook. It holds no reference to its Store, so the Store can be collected. Calls
+     * and closing synchronize on it: zts_close during a call on the handle is undefined behaviour.
+     */
+    private static final class Handle implements Runnable {
+        static final Set<Handle> OPEN = ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> new ArrayList<>(OPEN).forEach(Handle::run), "zts-close-stores"));
+        }
+
+        final Pointer store;
+        boolean closed;
+
+        Handle(Pointer store) {
+            this.store = store;
+            OPEN.add(this);
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!closed) {
+                closed = true;
+                OPEN.remove(this);
+                NativeZts.zts_close(store);
+            }
+        }
+    }
+}
