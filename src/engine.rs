@@ -47,8 +47,9 @@ pub trait Engine: Send {
 /// Operations inside a write transaction; nothing is visible to others until `commit`.
 pub trait WriteTxn {
     fn lookup(&self, key: Key<'_>) -> Result<Option<Token>>;
-    /// The largest id that is a decimal number, 0 when there is none.
-    fn max_numeric_id(&self) -> Result<u64>;
+    /// The largest numeric id the store has ever held, deleted ones included (0 when none). New ids
+    /// count up from it, so an id is never issued twice.
+    fn largest_id_ever(&self) -> Result<u64>;
     /// Adds a row; the token's id is set and not yet used.
     fn insert(&self, token: &Token) -> Result<()>;
     /// Sets the columns that `changes` holds (non-null, id excepted) in the row with this id.

@@ -120,8 +120,10 @@ pub unsafe extern "C" fn zts_close(store: *mut zts_store) {
 /// A token with an "id" updates that row; without one, the SDK rules find the row (user_name, else
 /// access_token without client credentials, else grant_token, else refresh_token with them). On a
 /// match, the token's non-null fields replace the stored ones. With no match the token is inserted
-/// and, without an id, gets the next numeric id. Statuses: ZTS_INVALID_ARGUMENT, ZTS_INVALID_JSON,
-/// ZTS_INVALID_TOKEN (nothing to store, a bad id or expiry_time), ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
+/// and, without an id, gets the next numeric id (never one a deleted token had). A save by id that
+/// would give its row a user_name or token another row holds is refused. Statuses:
+/// ZTS_INVALID_ARGUMENT, ZTS_INVALID_JSON, ZTS_INVALID_TOKEN (nothing to store, a bad id or
+/// expiry_time, a second row for one user or token), ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
 #[no_mangle]
 pub unsafe extern "C" fn zts_save(
     store: *mut zts_store,

@@ -119,10 +119,12 @@ pub fn parse_id(id: &str) -> Result<u64> {
     }
 }
 
-/// The id for a new token: one more than the largest numeric id, compared as numbers (the SDK DBStore
-/// compares text and issues "10" twice).
-pub fn next_id(max_numeric_id: u64) -> String {
-    (max_numeric_id + 1).to_string()
+/// The id for a new token: one more than the largest numeric id the store has ever held, compared as
+/// numbers (the SDK DBStore compares text and issues "10" twice). Unlike the SDK stores, a deleted
+/// token's id is not issued again: a process still holding it (an SDK token object in memory) would
+/// otherwise save its token over another user's.
+pub fn next_id(largest_id_ever: u64) -> String {
+    (largest_id_ever + 1).to_string()
 }
 
 /// An id given to find_by_id or delete: any non-empty string (rows adopted from other tools may have

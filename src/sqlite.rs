@@ -19,7 +19,7 @@ pub const APPLICATION_ID: i32 = 0x7a74_7331;
 
 /// Schema steps: step `n` (1-based) takes a file from user_version n-1 to n. Version 0 is a file
 /// without zts marks: empty, or holding the SDK's `oauthtoken` table, which step 1 leaves as it is.
-pub const MIGRATIONS: [&str; 2] = [
+pub const MIGRATIONS: [&str; 3] = [
     // 1: the SDK DBStore table (same names and column order, so SDK code and the sqlite3 shell read it),
     //    unique ids, and an index for each key the SDK rules match on.
     "CREATE TABLE IF NOT EXISTS oauthtoken (
@@ -34,6 +34,9 @@ pub const MIGRATIONS: [&str; 2] = [
      CREATE INDEX IF NOT EXISTS oauthtoken_refresh_token ON oauthtoken(refresh_token);",
     // 2: ids in numeric order, for list and for the next id (text order puts "10" before "9").
     "CREATE INDEX IF NOT EXISTS oauthtoken_numeric_id ON oauthtoken(CAST(id AS INTEGER), id);",
+    // 3: the largest id ever stored, so that a deleted token's id is never issued again.
+    "CREATE TABLE IF NOT EXISTS zts_last_id (last INTEGER NOT NULL);
+     INSERT INTO zts_last_id SELECT max(0, coalesce(max(CAST(id AS INTEGER)), 0)) FROM oauthtoken;",
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -487,17 +490,14 @@ impl WriteTxn for SqliteTxn<'_> {
         lookup(&self.tx, key).map_err(|e| self.error(e))
     }
 
-    fn max_numeric_id(&self) -> Result<u64> {
+    fn largest_id_ever(&self) -> Result<u64> {
         self.tx
             .prepare_cached(
-                "SELECT CAST(id AS INTEGER) FROM oauthtoken ORDER BY CAST(id AS INTEGER) DESC, id DESC LIMIT 1",
+                "SELECT max(coalesce((SELECT max(last) FROM zts_last_id), 0),
+                            coalesce((SELECT CAST(id AS INTEGER) FROM oauthtoken
+                                      ORDER BY CAST(id AS INTEGER) DESC, id DESC LIMIT 1), 0))",
             )
-            .and_then(|mut stmt| {
-                stmt.query_row([], |r| r.get::<_, i64>(0)).or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(0),
-                    e => Err(e),
-                })
-            })
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get::<_, i64>(0)))
             .map(|max| max.max(0) as u64)
             .map_err(|e| self.error(e))
     }
@@ -506,7 +506,12 @@ impl WriteTxn for SqliteTxn<'_> {
         self.write_row(
             concat!("INSERT INTO oauthtoken (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
             token,
-        )
+        )?;
+        self.tx
+            .prepare_cached("UPDATE zts_last_id SET last = max(last, CAST(?1 AS INTEGER))")
+            .and_then(|mut stmt| stmt.execute([token.id.as_deref()]))
+            .map(drop)
+            .map_err(|e| self.error(e))
     }
 
     fn update(&self, id: &str, changes: &Token) -> Result<()> {

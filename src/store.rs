@@ -111,16 +111,20 @@ fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
 fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Result<Token> {
     match existing {
         Some(stored) => {
+            let id = stored.id.as_deref().unwrap_or_default();
+            if token.id.is_some() {
+                refuse_second_row(txn, token, id, true)?;
+            }
             let merged = rules::merge(&stored, token);
-            txn.update(merged.id.as_deref().unwrap_or_default(), token)?;
+            txn.update(id, token)?;
             Ok(merged)
         }
         None => {
             rules::check_insertable(token)?;
             let mut new = token.clone();
             match &token.id {
-                Some(id) => refuse_second_row(txn, token, id)?,
-                None => new.id = Some(rules::next_id(txn.max_numeric_id()?)),
+                Some(id) => refuse_second_row(txn, token, id, false)?,
+                None => new.id = Some(rules::next_id(txn.largest_id_ever()?)),
             }
             txn.insert(&new)?;
             Ok(new)
@@ -128,18 +132,23 @@ fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Resu
     }
 }
 
-/// A save with an unknown id would add a row; refuse it when the SDK rules find this token under
-/// another id, since the store must never hold one user or token twice.
-fn refuse_second_row(txn: &dyn WriteTxn, token: &Token, id: &str) -> Result<()> {
+/// A save by id writes the row with that id (`id_exists`) or adds it. Either way it is refused when the
+/// SDK rules find the token under another id: the store must never hold one user or token twice.
+fn refuse_second_row(txn: &dyn WriteTxn, token: &Token, id: &str, id_exists: bool) -> Result<()> {
     for key in rules::match_keys(token) {
-        if let Some(other) = txn.lookup(key)? {
-            return Err(Error::invalid_token(format!(
-                "no token has id {} but the token's {} is stored under id {}; save it without an id or with that id",
-                shown(id),
-                key.column(),
-                shown(other.id.as_deref().unwrap_or("")),
-            )));
+        let Some(other) = txn.lookup(key)? else { continue };
+        let other_id = other.id.as_deref().unwrap_or("");
+        if other_id == id {
+            continue;
         }
+        let what = if id_exists { "the token with id" } else { "no token has id" };
+        return Err(Error::invalid_token(format!(
+            "{what} {} but the token's {} is stored under id {}; one {} cannot be in two tokens",
+            shown(id),
+            key.column(),
+            shown(other_id),
+            key.column(),
+        )));
     }
     Ok(())
 }

@@ -64,7 +64,8 @@ def cross(languages, directory):
                 expect(found == saved, "%s found %r, %s saved %r" % (reader, found, writer, saved))
                 by_id = ok(drivers[reader].call("find_by_id", id=saved["id"]), "%s find_by_id" % reader)
                 expect(by_id == saved, "%s find_by_id %r != %r" % (reader, by_id, saved))
-                change = {"id": saved["id"], "access_token": "1000.at.by.%s" % reader, "expiry_time": 1795350300000}
+                change = {"id": saved["id"], "access_token": "1000.at.%s.by.%s" % (writer, reader),
+                          "expiry_time": 1795350300000}
                 updated = ok(drivers[reader].call("save", token=change), "%s update" % reader)
                 expect(updated == dict(saved, access_token=change["access_token"], expiry_time="1795350300000"),
                        "%s update gave %r" % (reader, updated))

@@ -97,7 +97,7 @@ class Soak:
                     self.check_token(response["result"], name + " find")
                     expect(response["result"]["user_name"] == user, "%s find: another user's token" % name)
                 elif user == mine:
-                    expect(self.last_own.get(user) is None, "%s: own user %s not found" % (name, user))
+                    expect(self.last_own.get(user) is None, "%s: own user %s not found: %r" % (name, user, response))
             elif roll < 0.75 and own_ids:
                 user = rng.choice(sorted(own_ids))
                 response = driver.call("find_by_id", id=own_ids[user])
@@ -105,7 +105,7 @@ class Soak:
                     self.check_token(response["result"], name + " find_by_id")
                     expect(response["result"]["user_name"] == user, "%s find_by_id: id reused" % name)
                 else:
-                    expect(self.last_own.get(user) is None, "%s: own user %s lost" % (name, user))
+                    expect(self.last_own.get(user) is None, "%s: own user %s lost: %r" % (name, user, response))
             elif roll < 0.80:
                 response = driver.call("list")
                 if response["status"] == "ZTS_OK":

@@ -47,12 +47,12 @@ test("the driver answers every request in order, then closes the store", async (
     ["ZTS_OK", [saved]],
     ["ZTS_OK", null],
     ["ZTS_NOT_FOUND", null],
-    ["ZTS_OK", { ...NONE, id: "1", access_token: "ATX" }],
+    ["ZTS_OK", { ...NONE, id: "2", access_token: "ATX" }], // a deleted token's id is never issued again
     ["ZTS_OK", null],
     ["DRIVER_ERROR", null],
     ["DRIVER_ERROR", null],
     ["ZTS_OK", []],
-    ["ZTS_OK", { ...NONE, id: "1", access_token: "ATY" }],
+    ["ZTS_OK", { ...NONE, id: "3", access_token: "ATY" }],
   ];
   assert.equal(responses.length, expected.length);
   responses.forEach((response, i) => {
@@ -65,7 +65,7 @@ test("the driver answers every request in order, then closes the store", async (
   assert.equal(responses[6].error, 'no token has id "2"'); // the zts message, verbatim
   assert.deepEqual(Object.keys(responses[1].result), TOKEN_FIELDS); // all ten keys, in zts's order
   const store = new Store(path); // the driver's last save is in the file
-  assert.deepEqual(await store.list(), [{ ...NONE, id: "1", access_token: "ATY" }]);
+  assert.deepEqual(await store.list(), [{ ...NONE, id: "3", access_token: "ATY" }]);
   await store.close();
 });
 

@@ -93,7 +93,8 @@ class XlangDriverTest {
         assertResponse(responses.get(9), "ZTS_OK", new JSONArray().put(saved), false);
         assertResponse(responses.get(10), "ZTS_NOT_FOUND", JSONObject.NULL, true);
         assertResponse(responses.get(11), "ZTS_OK", JSONObject.NULL, false);
-        assertResponse(responses.get(12), "ZTS_OK", storedJson(token("id", "1", "access_token", "AT2")), false);
+        // id 2: a deleted token's id is never issued again
+        assertResponse(responses.get(12), "ZTS_OK", storedJson(token("id", "2", "access_token", "AT2")), false);
         assertResponse(responses.get(13), "ZTS_OK", JSONObject.NULL, false);
         assertResponse(responses.get(14), "ZTS_OK", new JSONArray(), false);
     }
