@@ -136,7 +136,7 @@ void zts_close(struct zts_store *store);
  * and, without an id, gets the next numeric id (never one a deleted token had). A save by id that
  * would give its row a user_name or token another row holds is refused. Statuses:
  * ZTS_INVALID_ARGUMENT, ZTS_INVALID_JSON, ZTS_INVALID_TOKEN (nothing to store, a bad id or
- * expiry_time, a second row for one user or token), ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
+ * expiry_time, a second row for the user or token it matches on), ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
  */
 int32_t zts_save(struct zts_store *store,
                  const char *token_json,

@@ -35,7 +35,7 @@ impl Key<'_> {
 
 /// Reads that run on their own (each one statement, so each sees one consistent state).
 pub trait Engine: Send {
-    /// The first token (lowest numeric id) whose column equals the key's value.
+    /// The first token (the earliest inserted) whose column equals the key's value.
     fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>>;
     /// Every token in numeric id order.
     fn list(&mut self) -> Result<Vec<Token>>;

@@ -49,8 +49,9 @@ macro_rules! columns {
 }
 
 /// The lookup on one column. Column names are literals; values are always bound. No ORDER BY: zts
-/// never stores a key twice, and an index scan returns equal keys in rowid (insertion) order anyway;
-/// "ORDER BY rowid" made every lookup three times slower (see the README benchmark).
+/// never stores a user_name twice, and when two rows share a token an index scan returns them in rowid
+/// (insertion) order anyway; "ORDER BY rowid" made every lookup three times slower (see the README
+/// benchmark).
 macro_rules! select_where {
     ($column:literal) => {
         concat!("SELECT ", columns!(), " FROM oauthtoken WHERE ", $column, " = ?1 LIMIT 1")

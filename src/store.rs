@@ -133,7 +133,7 @@ fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Resu
 }
 
 /// A save by id writes the row with that id (`id_exists`) or adds it. Either way it is refused when the
-/// SDK rules find the token under another id: the store must never hold one user or token twice.
+/// SDK rules find the token under another id: no save makes a second row for the key it matches on.
 fn refuse_second_row(txn: &dyn WriteTxn, token: &Token, id: &str, id_exists: bool) -> Result<()> {
     for key in rules::match_keys(token) {
         let Some(other) = txn.lookup(key)? else { continue };

@@ -4,7 +4,8 @@
 # (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
 # then the cross-language checks (one store seen from every language, hostile input, busy timeout, a
 # polyglot soak); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
-# ZTS_SOAK_SECONDS (default 60) sets the soak's length.
+# ZTS_SOAK_SECONDS (default 60), ZTS_CRASH_KILLS (200) and ZTS_FUZZ_SECONDS (30 per target) make the
+# soak, the kills and the fuzzing longer.
 # Usage: bash tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,8 @@ run_suite java-binding bash bindings/java/run_tests.sh
 run_suite php-binding bash bindings/php/run_tests.sh
 run_suite csharp-binding bash bindings/csharp/run_tests.sh
 run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
+run_suite fuzz bash tests/fuzz/run.sh
+run_suite miri bash tests/miri.sh
 
 echo "suites: $suites_passed passed, $suites_failed failed"
 [ "$suites_failed" -eq 0 ]
