@@ -60,15 +60,17 @@ test("it is the SDK's TokenStore and InitializeBuilder accepts it", async (t) =>
 
 test("every method returns a Promise", async (t) => {
   const store = await openStore(t);
+  // One after the other: calls started together may run in any order on the thread pool.
   const calls = [
-    store.findToken(new OAuthBuilder().accessToken("AT1").build()),
-    store.findTokenById("1"),
-    store.saveToken(new OAuthBuilder().accessToken("ATX").findUser(false).build()),
-    store.getTokens(),
-    store.deleteToken("2"),
-    store.deleteTokens(),
+    () => store.findToken(new OAuthBuilder().accessToken("AT1").build()),
+    () => store.findTokenById("1"),
+    () => store.saveToken(new OAuthBuilder().accessToken("ATX").findUser(false).build()),
+    () => store.getTokens(),
+    () => store.deleteToken("2"),
+    () => store.deleteTokens(),
   ];
-  for (const result of calls) {
+  for (const call of calls) {
+    const result = call();
     assert.ok(result instanceof Promise);
     await result;
   }
