@@ -10,9 +10,11 @@
 # Usage: bash tests/fuzz/run.sh [target ...]        (default: both targets)
 #   ZTS_FUZZ_SECONDS=300 bash tests/fuzz/run.sh     seconds per target (default 30)
 # A crash leaves its input in fuzz/artifacts/<target>/; replay it with
-#   cargo +nightly fuzz run <target> fuzz/artifacts/<target>/crash-...   (ZTS_FUZZ_TRACE=1 for abi_sequence: every call)
+#   cargo +$(cat tests/nightly-toolchain) fuzz run <target> fuzz/artifacts/<target>/crash-...   (ZTS_FUZZ_TRACE=1 for abi_sequence: every call)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# A pinned nightly (tests/nightly-toolchain), so a new nightly cannot break or change the run.
+nightly=$(cat tests/nightly-toolchain)
 root=$PWD
 seconds=${ZTS_FUZZ_SECONDS:-30}
 targets=("$@")
@@ -22,9 +24,9 @@ case $seconds in '' | *[!0-9]* | 0) fail "ZTS_FUZZ_SECONDS must be a positive nu
 
 # --- tools -------------------------------------------------------------------------------------
 command -v rustup >/dev/null || fail "rustup is required to install the nightly toolchain (https://rustup.rs); nothing was fuzzed"
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+if ! rustup run "$nightly" rustc --version >/dev/null 2>&1; then
     echo "fuzz: installing the nightly Rust toolchain (libFuzzer needs -Z sanitizer flags)"
-    rustup toolchain install nightly --profile minimal ||
+    rustup toolchain install "$nightly" --profile minimal ||
         fail "cannot install the nightly Rust toolchain (no network?); nothing was fuzzed"
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -33,12 +35,12 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 command -v c++ >/dev/null || command -v g++ >/dev/null || command -v clang++ >/dev/null ||
     fail "a C++ compiler is required to build libFuzzer (apt-get install g++); nothing was fuzzed"
-echo "fuzz: $(rustup run nightly rustc --version), $(cargo fuzz --version)"
+echo "fuzz: $(rustup run "$nightly" rustc --version), $(cargo fuzz --version)"
 
 # --- build -------------------------------------------------------------------------------------
 build_start=$(date +%s)
 for target in "${targets[@]}"; do
-    cargo +nightly fuzz build "$target" || fail "building fuzz target $target"
+    cargo +"$nightly" fuzz build "$target" || fail "building fuzz target $target"
 done
 echo "fuzz: built ${targets[*]} in $(($(date +%s) - build_start)) s"
 
@@ -93,7 +95,7 @@ for target in "${targets[@]}"; do
     start=$(date +%s)
     status=0
     # shellcheck disable=SC2086 # the flags are words
-    cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- -max_total_time="$seconds" -timeout=20 \
+    cargo +"$nightly" fuzz run "$target" "fuzz/corpus/$target" -- -max_total_time="$seconds" -timeout=20 \
         -print_final_stats=1 ${flags[$target]:-} >"$log" 2>&1 || status=$?
     elapsed=$(($(date +%s) - start))
     execs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | awk '{n += $NF} END {if (NR) print n}' || true)
@@ -111,4 +113,4 @@ for target in "${targets[@]}"; do
     fi
 done
 printf '%s\n' "${summary[@]}"
-[ "$failed" -eq 0 ] || { echo "fuzz: FAILED (replay: cargo +nightly fuzz run <target> <artifact>)" >&2; exit 1; }
+[ "$failed" -eq 0 ] || { echo "fuzz: FAILED (replay: cargo +"$nightly" fuzz run <target> <artifact>)" >&2; exit 1; }
