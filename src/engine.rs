@@ -31,6 +31,18 @@ impl Key<'_> {
             Key::Id(v) | Key::UserName(v) | Key::AccessToken(v) | Key::GrantToken(v) | Key::RefreshToken(v) => v,
         }
     }
+
+    /// Whether the token's column holds this key's value.
+    pub fn is_held_by(&self, token: &Token) -> bool {
+        let held = match self {
+            Key::Id(_) => &token.id,
+            Key::UserName(_) => &token.user_name,
+            Key::AccessToken(_) => &token.access_token,
+            Key::GrantToken(_) => &token.grant_token,
+            Key::RefreshToken(_) => &token.refresh_token,
+        };
+        held.as_deref() == Some(self.value())
+    }
 }
 
 /// Reads that run on their own (each one statement, so each sees one consistent state).

@@ -113,7 +113,7 @@ fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Resu
         Some(stored) => {
             let id = stored.id.as_deref().unwrap_or_default();
             if token.id.is_some() {
-                refuse_second_row(txn, token, id, true)?;
+                refuse_second_row(txn, token, id, Some(&stored))?;
             }
             let merged = rules::merge(&stored, token);
             txn.update(id, token)?;
@@ -123,7 +123,7 @@ fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Resu
             rules::check_insertable(token)?;
             let mut new = token.clone();
             match &token.id {
-                Some(id) => refuse_second_row(txn, token, id, false)?,
+                Some(id) => refuse_second_row(txn, token, id, None)?,
                 None => new.id = Some(rules::next_id(txn.largest_id_ever()?)),
             }
             txn.insert(&new)?;
@@ -132,16 +132,17 @@ fn write_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Resu
     }
 }
 
-/// A save by id writes the row with that id (`id_exists`) or adds it. Either way it is refused when the
-/// SDK rules find the token under another id: no save makes a second row for the key it matches on.
-fn refuse_second_row(txn: &dyn WriteTxn, token: &Token, id: &str, id_exists: bool) -> Result<()> {
+/// A save by id writes the `stored` row with that id, or adds a row under it. Either way it is refused
+/// when it would give the row a value of a key it matches on that another row holds: no save makes a
+/// second row for the key it matches on. A value the row already holds gives it nothing new.
+fn refuse_second_row(txn: &dyn WriteTxn, token: &Token, id: &str, stored: Option<&Token>) -> Result<()> {
     for key in rules::match_keys(token) {
-        let Some(other) = txn.lookup(key)? else { continue };
-        let other_id = other.id.as_deref().unwrap_or("");
-        if other_id == id {
+        if stored.is_some_and(|row| key.is_held_by(row)) {
             continue;
         }
-        let what = if id_exists { "the token with id" } else { "no token has id" };
+        let Some(other) = txn.lookup(key)? else { continue };
+        let other_id = other.id.as_deref().unwrap_or("");
+        let what = if stored.is_some() { "the token with id" } else { "no token has id" };
         return Err(Error::invalid_token(format!(
             "{what} {} but the token's {} is stored under id {}; one {} cannot be in two tokens",
             shown(id),
