@@ -4,7 +4,7 @@
 
 use crate::engine::Key;
 use crate::error::{shown, Error, Result};
-use crate::token::Token;
+use crate::token::{Token, FIELDS};
 
 /// The keys to try, in order, to find the stored row for a token, following the SDK FileStore's
 /// `check_condition`: the token's shape picks exactly one rule.
@@ -70,12 +70,12 @@ pub fn merge(stored: &Token, incoming: &Token) -> Token {
 /// access_token, expiry_time and api_domain (what the SDK writes after a refresh). Losing such a save
 /// to a power loss costs one more refresh, so it is committed without a sync (options "auto").
 pub fn is_refresh(stored: &Token, incoming: &Token) -> bool {
-    let refreshed = [&incoming.access_token, &incoming.expiry_time, &incoming.api_domain];
-    stored
-        .values()
-        .into_iter()
+    const REFRESHED: [&str; 3] = ["access_token", "expiry_time", "api_domain"];
+    FIELDS
+        .iter()
+        .zip(stored.values())
         .zip(incoming.values())
-        .all(|(old, new)| new.is_none() || new == old || refreshed.iter().any(|field| std::ptr::eq(*field, new)))
+        .all(|((field, old), new)| new.is_none() || new == old || REFRESHED.contains(field))
 }
 
 /// Checks a token that is about to become a new row.
@@ -139,7 +139,6 @@ pub fn check_id_argument(id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::FIELDS;
 
     fn tok(pairs: &[(&str, &str)]) -> Token {
         let map: serde_json::Map<String, serde_json::Value> =

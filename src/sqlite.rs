@@ -452,7 +452,8 @@ impl Engine for SqliteEngine {
             return Err(Error::io(format!("{place} was opened read_only: nothing can be written")));
         }
         self.set_synchronous(needs_sync).map_err(|e| self.error(e))?;
-        let synced = self.synchronous.get() == "FULL" || self.options.synchronous == Synchronous::Normal;
+        // Only "auto" commits a write without the sync it needs ("normal" promises none).
+        let synced = needs_sync || self.options.synchronous != Synchronous::Auto;
         let path = self.path.clone();
         let options = self.options.clone();
         let tx = self
@@ -492,6 +493,7 @@ impl WriteTxn for SqliteTxn<'_> {
     }
 
     fn largest_id_ever(&self) -> Result<u64> {
+        // zts_last_id alone covers zts's own inserts; the table's max covers rows other tools added.
         self.tx
             .prepare_cached(
                 "SELECT max(coalesce((SELECT max(last) FROM zts_last_id), 0),
