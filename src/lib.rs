@@ -3,7 +3,7 @@
 //! - `token`: the token model and its JSON;
 //! - `rules`: the SDK store rules (matching, merging, ids), all in one place;
 //! - `store`: the six operations, applying the rules over an engine;
-//! - `engine` / `sqlite`: the storage trait and its SQLite implementation;
+//! - `engine`: the storage trait; `engine::sqlite`, its SQLite implementation;
 //! - `options`: the open options;
 //! - `ffi`: the C ABI (include/zts.h), conversion only;
 //! - `error`: statuses and the error type.
@@ -13,7 +13,6 @@ pub mod error;
 pub mod ffi;
 pub mod options;
 pub mod rules;
-pub mod sqlite;
 pub mod store;
 pub mod token;
 

@@ -2,11 +2,11 @@
 //! shared by many threads; every read-modify-write runs in one engine write transaction, so processes
 //! saving the same token at once leave one row and lose no update.
 
+use crate::engine::sqlite::SqliteEngine;
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{shown, Error, Result};
 use crate::options::Options;
 use crate::rules;
-use crate::sqlite::SqliteEngine;
 use crate::token::Token;
 use std::sync::{Mutex, MutexGuard};
 

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use zts::sqlite::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+use zts::engine::sqlite::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 use zts::{Options, Status, Store, Token};
 
 fn temp_dir(name: &str) -> PathBuf {
