@@ -73,7 +73,7 @@ fn populate(path: &str, n: usize) {
     let mut c = Connection::open(path).unwrap();
     let tx = c.transaction().unwrap();
     {
-        let mut s = tx.prepare("INSERT INTO oauthtoken VALUES (?1, ?2, 'cid', 'csec', ?3, ?4, NULL, '1795350239397', 'http://localhost/cb', 'https://www.zohoapis.com')").unwrap();
+        let mut s = tx.prepare("INSERT INTO oauthtoken VALUES (?1, ?2, 'cid', 'csec', ?3, ?4, NULL, '4102444839397', 'http://localhost/cb', 'https://www.zohoapis.com')").unwrap();
         for k in 1..=n {
             let access = format!("1000.{:064x}", k);
             s.execute(params![k.to_string(), format!("user{k}@example.com:777"), format!("1000.rt{k}"), access])
@@ -147,7 +147,7 @@ fn bench(size: usize, sync: &str) {
             let json = format!(
                 r#"{{"id":"{}","access_token":"1000.new{tick}","expiry_time":"{}"}}"#,
                 rz.below(size),
-                1795350239397u64 + tick
+                4102444839397u64 + tick
             );
             let json = CString::new(json).unwrap();
             call(|out| unsafe { zts_save(store, json.as_ptr(), out, ptr::null_mut()) })
@@ -159,7 +159,7 @@ fn bench(size: usize, sync: &str) {
                 .unwrap()
                 .execute(params![
                     format!("1000.new{ftick}"),
-                    (1795350239397u64 + ftick).to_string(),
+                    (4102444839397u64 + ftick).to_string(),
                     rf.below(size).to_string()
                 ])
                 .unwrap();

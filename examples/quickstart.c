@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
                    "{\"user_name\":\"user@example.com:777\",\"client_id\":\"1000.CLIENT\","
                    "\"client_secret\":\"s3cr3t\",\"grant_token\":\"1000.grant\","
                    "\"refresh_token\":\"1000.refresh\",\"access_token\":\"1000.access.1\","
-                   "\"expiry_time\":1795350239397,\"redirect_url\":\"http://localhost/cb\","
+                   "\"expiry_time\":4102444839397,\"redirect_url\":\"http://localhost/cb\","
                    "\"api_domain\":\"https://www.zohoapis.com\"}",
                    &json, &error),
           error, "zts_save (grant exchange)");

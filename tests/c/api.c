@@ -403,9 +403,9 @@ static void test_options(void) {
 
 static void test_statuses(void) {
     zts_store *store = open_memory();
-    const char *token = "{\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":1795350239397}";
+    const char *token = "{\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":4102444839397}";
     expect_token("the saved token", expect_ok("save", save(store, token)),
-                 "{\"id\":\"1\",\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":\"1795350239397\"}");
+                 "{\"id\":\"1\",\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":\"4102444839397\"}");
     char *before = expect_ok("list before the refused calls", list(store));
 
     expect_fail("find of an unknown user", find(store, "{\"user_name\":\"nobody\"}"), ZTS_NOT_FOUND,

@@ -54,7 +54,7 @@ def cross(languages, directory):
                     "client_secret": "secret ✓ " + writer,
                     "refresh_token": "1000.rt.%s.%s" % (writer, reader),
                     "access_token": "1000.at.%s" % writer,
-                    "expiry_time": "1795350239397",
+                    "expiry_time": "4102444839397",
                     "redirect_url": "http://localhost/cb?x='1'",
                     "api_domain": "http://127.0.0.1:1",
                 }
@@ -120,7 +120,7 @@ HOSTILE = [
 
 VICTIMS = [
     {"user_name": "victim@example.com:777", "client_id": "cid", "client_secret": "victim-secret",
-     "refresh_token": "1000.victim.refresh", "access_token": "1000.victim.access", "expiry_time": "1795350239397"},
+     "refresh_token": "1000.victim.refresh", "access_token": "1000.victim.access", "expiry_time": "4102444839397"},
     {"client_id": "cid", "client_secret": "victim-secret", "grant_token": "1000.victim.grant",
      "refresh_token": "1000.victim.refresh2"},
 ]

@@ -11,14 +11,14 @@ namespace Zts.Tests
         public void ValuesOfEveryKindAreRead()
         {
             var document = (Dictionary<string, object>)Json.Parse(
-                " {\"s\":\"x\",\"n\":null,\"t\":true,\"f\":false,\"i\":-12,\"big\":1795350239397,\"d\":1.5e3,\"a\":[1,[],{}],\"o\":{}} ");
+                " {\"s\":\"x\",\"n\":null,\"t\":true,\"f\":false,\"i\":-12,\"big\":4102444839397,\"d\":1.5e3,\"a\":[1,[],{}],\"o\":{}} ");
             Check.SequenceEqual(new[] { "s", "n", "t", "f", "i", "big", "d", "a", "o" }, document.Keys, "keys in document order");
             Check.Equal("x", (string)document["s"]);
             Check.Equal(null, document["n"]);
             Check.Equal(true, (bool)document["t"]);
             Check.Equal(false, (bool)document["f"]);
             Check.Equal(-12L, (long)document["i"]);
-            Check.Equal(1795350239397L, (long)document["big"]);
+            Check.Equal(4102444839397L, (long)document["big"]);
             Check.Equal(1500.0, (double)document["d"]);
             var array = (List<object>)document["a"];
             Check.Equal(3, array.Count);

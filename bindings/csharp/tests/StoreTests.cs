@@ -16,7 +16,7 @@ namespace Zts.Tests
             "client_secret", "SECRET-csec",
             "refresh_token", "1000.SECRET-refresh",
             "access_token", "1000.SECRET-access",
-            "expiry_time", "1795350239397");
+            "expiry_time", "4102444839397");
 
         private static readonly string[] StatusNames =
         {

@@ -42,7 +42,7 @@ namespace Zts.Tests
             string[] requests =
             {
                 "{\"op\":\"version\"}",
-                "{\"op\":\"save\",\"token\":{\"user_name\":\"grüß 日本 😀\",\"client_id\":\"cid\",\"client_secret\":\"csec\",\"refresh_token\":\"RT1\",\"access_token\":\"AT1\",\"expiry_time\":1795350239397}}",
+                "{\"op\":\"save\",\"token\":{\"user_name\":\"grüß 日本 😀\",\"client_id\":\"cid\",\"client_secret\":\"csec\",\"refresh_token\":\"RT1\",\"access_token\":\"AT1\",\"expiry_time\":4102444839397}}",
                 "{\"op\":\"find\",\"token\":{\"user_name\":\"grüß 日本 😀\"}}",
                 "{\"op\":\"find_by_id\",\"id\":\"1\"}",
                 "{\"op\":\"save\",\"json\":\"{\\\"access_token\\\":\\\"ATX\\\"}\"}",
@@ -64,7 +64,7 @@ namespace Zts.Tests
             Check.SequenceEqual(Keys, saved.Keys, "all ten keys, in zts's order");
             Check.Equal("1", (string)saved["id"]);
             Check.Equal("grüß 日本 😀", (string)saved["user_name"]);
-            Check.Equal("1795350239397", (string)saved["expiry_time"]);
+            Check.Equal("4102444839397", (string)saved["expiry_time"]);
             Check.Equal(null, saved["grant_token"]);
             CheckResponse(responses[2], "ZTS_OK", "find token");
             Check.Equal(Json.Serialize(saved), Json.Serialize(responses[2]["result"]));

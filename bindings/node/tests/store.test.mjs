@@ -16,7 +16,7 @@ const USER = {
   client_secret: "SECRET-csec",
   refresh_token: "1000.SECRET-refresh",
   access_token: "1000.SECRET-access",
-  expiry_time: "1795350239397",
+  expiry_time: "4102444839397",
 };
 const EMPTY = Object.fromEntries(TOKEN_FIELDS.map((key) => [key, null]));
 
