@@ -89,6 +89,7 @@ pub struct Policy {
 }
 
 /// The outcome of one look at a token that may need a refresh.
+#[allow(clippy::large_enum_variant)] // one per look, returned at once: boxing would only add an allocation
 enum Look {
     /// Return this (None: not found).
     Done(Option<Token>),
