@@ -42,7 +42,7 @@ int main(int argc, char **argv) {
     /* Later the SDK refreshes: it saves only the changed fields, by id; the rest is kept. */
     check(zts_find(store, "{\"user_name\":\"user@example.com:777\"}", &json, &error), error, "zts_find");
     show("found by user_name:", json);
-    check(zts_save(store, "{\"id\":\"1\",\"access_token\":\"1000.access.2\",\"expiry_time\":\"1795353839397\"}",
+    check(zts_save(store, "{\"id\":\"1\",\"access_token\":\"1000.access.2\",\"expiry_time\":\"4102448439397\"}",
                    &json, &error),
           error, "zts_save (refresh)");
     show("saved after a refresh:", json);

@@ -225,6 +225,42 @@ mod tests {
     }
 
     #[test]
+    fn an_sdk_refreshes_a_token_with_credentials_that_is_expiring_or_has_no_access_token() {
+        let now = 1_000_000;
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("client_id", "c"), ("client_secret", "s")];
+            all.extend_from_slice(pairs);
+            tok(&all)
+        };
+        let expiring =
+            |ms: i64| with(&[("refresh_token", "r"), ("access_token", "a"), ("expiry_time", &(now + ms).to_string())]);
+        assert!(will_refresh(&expiring(4_999), 5000, now), "within the lead");
+        assert!(!will_refresh(&expiring(5_000), 5000, now), "the SDKs compare expiry - now < lead");
+        assert!(will_refresh(&expiring(-1), 5000, now), "expired");
+        assert!(!will_refresh(&expiring(6), 5, now) && will_refresh(&expiring(4), 5, now), "C#'s 5 ms lead");
+        assert!(will_refresh(&with(&[("refresh_token", "r")]), 5000, now), "seeded: no access token yet");
+        assert!(will_refresh(&with(&[("grant_token", "g")]), 5000, now), "a grant token to exchange");
+        assert!(
+            !will_refresh(&with(&[("refresh_token", "r"), ("access_token", "a")]), 5000, now),
+            "no expiry: used as is"
+        );
+        assert!(
+            !will_refresh(&with(&[("access_token", "a"), ("expiry_time", "1")]), 5000, now),
+            "nothing to refresh with"
+        );
+        assert!(
+            !will_refresh(
+                &with(&[("refresh_token", "r"), ("access_token", "a"), ("expiry_time", "1.5e12")]),
+                5000,
+                now
+            ),
+            "an expiry the SDKs cannot parse"
+        );
+        let no_secret = tok(&[("client_id", "c"), ("refresh_token", "r")]);
+        assert!(!will_refresh(&no_secret, 5000, now), "no client credentials: the SDK cannot refresh");
+    }
+
+    #[test]
     fn a_refresh_changes_only_the_access_token_expiry_and_api_domain() {
         let stored = tok(&[("id", "1"), ("client_id", "c"), ("refresh_token", "R"), ("access_token", "A1")]);
         let sdk_refresh = tok(&[
