@@ -37,10 +37,6 @@ fn refreshable(u: &str, access: Option<&str>, expiry: i64) -> Token {
     }))
 }
 
-fn by_id(id: &str) -> Token {
-    token(serde_json::json!({ "id": id }))
-}
-
 fn refreshing(store: &Store, id: &str) -> bool {
     match store.try_find_by_id(id) {
         Ok(_) => false,
