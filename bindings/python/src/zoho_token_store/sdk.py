@@ -8,11 +8,22 @@ merging and ids are zts's (the SDK FileStore rules, see the repository README). 
 module imports the SDK; `import zoho_token_store` alone does not.
 """
 
-from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
-from zohocrmsdk.src.com.zoho.crm.api.exception.sdk_exception import SDKException
-from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
-from zohocrmsdk.src.com.zoho.crm.api.util.constants import Constants
+try:
+    from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
+    from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
+    from zohocrmsdk.src.com.zoho.crm.api.exception.sdk_exception import SDKException
+    from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
+    from zohocrmsdk.src.com.zoho.crm.api.util.constants import Constants
+except ModuleNotFoundError as missing:
+    if not (missing.name or "").startswith("zohocrmsdk"):
+        raise
+    raise ModuleNotFoundError(
+        "zoho_token_store.ZohoTokenStore needs the Zoho CRM Python SDK (module zohocrmsdk), which is not "
+        "installed: install the package with its [sdk] extra (pip install 'zoho-token-store[sdk]', or "
+        "'./bindings/python[sdk]' from the zts repository), or install zohocrmsdk8-0 itself. The Store "
+        "layer (zoho_token_store.Store) works without it.",
+        name=missing.name,
+    ) from missing
 
 from .store import INVALID_TOKEN, NOT_FOUND, Store, ZtsError
 
