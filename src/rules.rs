@@ -1,4 +1,4 @@
-//! The Zoho SDK store rules, all in one place (see docs/sdk-contract.md):
+//! The Zoho SDK store rules, all in one place (the SDK stores are described in docs/sdk-contract.md §4-§5):
 //! which key a token is matched on, how a save merges into a stored row, what may be inserted, and how
 //! ids are given. Defects of the SDK stores are fixed here and listed in the README.
 

@@ -26,11 +26,15 @@ def library_path():
     bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), LIBRARY_FILE)
     if os.path.isfile(bundled):
         return bundled
+    # Not "copy it into the installed package": a file put there by hand is not pip's to update or
+    # remove, and the next install of the package drops it.
     raise ImportError(
-        "zoho_token_store: the zts library was not found. Set the environment variable %s to the "
-        "absolute path of libzts.so (build it with `cargo build --release`, it is then "
-        "target/release/libzts.so), or copy libzts.so into %s before installing the package."
-        % (LIBRARY_ENV, os.path.dirname(os.path.abspath(__file__)))
+        "zoho_token_store: the zts library was not found: this installation of the package does not "
+        "bundle libzts.so. Set the environment variable %s to the absolute path of a libzts.so (in the "
+        "zts repository `cargo build --release` makes target/release/libzts.so), or reinstall the "
+        "package with the library bundled: in the zts repository, `cargo build --release && cp "
+        "target/release/libzts.so bindings/python/src/zoho_token_store/ && pip install "
+        "'./bindings/python[sdk]'`." % LIBRARY_ENV
     )
 
 
