@@ -18,10 +18,12 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// Why a batch was refused: the token at `index` (0-based) broke a rule. Nothing was written.
+/// Why a batch was refused: the token at `index` (0-based) broke a rule, or would land on the row the
+/// token at `same_as` landed on. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     pub index: usize,
+    pub same_as: Option<usize>,
     pub error: Error,
 }
 
@@ -37,7 +39,7 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<(Outcome, Token)>, ImportError> {
-        let at = |index: usize| move |error: Error| ImportError { index, error };
+        let at = |index: usize| move |error: Error| ImportError { index, same_as: None, error };
         let mut engine = self.engine();
         let txn = engine.write(true).map_err(at(0))?;
         let mut landed: HashMap<String, usize> = HashMap::new();
@@ -58,9 +60,9 @@ impl Store {
             if let Some(first) = landed.insert(id.clone(), index) {
                 return Err(ImportError {
                     index,
+                    same_as: Some(first),
                     error: Error::invalid_token(format!(
-                        "it is the same token as entry {} (both would be stored as id {}); one of them would be lost",
-                        first + 1,
+                        "two tokens of the batch would both be stored as id {}, losing one",
                         shown(&id)
                     )),
                 });
@@ -153,8 +155,7 @@ mod tests {
             token(r#"{"user_name":"a@x:1","refresh_token":"R9"}"#),
         ];
         let e = store.import(&twice, false, &mut |_| {}).unwrap_err();
-        assert_eq!(e.index, 1);
-        assert!(e.error.message.contains("entry 1"), "{}", e.error);
+        assert_eq!((e.index, e.same_as), (1, Some(0)));
         assert_eq!(store.list().unwrap(), []);
 
         store.import(&batch(), false, &mut |_| {}).unwrap();

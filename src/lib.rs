@@ -21,7 +21,7 @@ pub mod store;
 pub mod token;
 
 pub use error::{Error, Result, Status};
-pub use options::{Options, Synchronous};
 pub use import::{ImportError, Outcome};
+pub use options::{Options, Synchronous};
 pub use store::Store;
 pub use token::Token;
