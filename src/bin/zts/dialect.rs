@@ -63,17 +63,17 @@ impl Dialect {
 
     /// Guesses the dialect of a file from its bytes, with the reason, for the import's report.
     /// Node.js and PHP files look alike, as do Java and C# files without quotes; each pair reads the same.
-    pub fn detect(bytes: &[u8]) -> (Dialect, &'static str) {
+    pub fn detect(bytes: &[u8]) -> (Dialect, String) {
         let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-        let quoted = bytes.first() == Some(&b'"') || bytes.windows(2).any(|w| w == b",\"");
+        let quoted = bytes.first() == Some(&b'"') || bytes.windows(2).any(|w| w == b",\"" || w == b"\n\"");
         if first_line.windows(12).any(|w| w.eq_ignore_ascii_case(b"redirect_uri")) || first_line.ends_with(b"\r") {
-            (Dialect::Python, "python (redirect_uri header or CRLF lines)")
+            (Dialect::Python, "python (redirect_uri header or CRLF lines)".into())
         } else if quoted {
-            (Dialect::Java, "java (quoted fields)")
+            (Dialect::Java, "java (quoted fields)".into())
         } else if bytes.ends_with(b"\n") {
-            (Dialect::Csharp, "java or csharp (no quotes, LF, final newline)")
+            (Dialect::Csharp, "java or csharp (no quotes, LF, final newline)".into())
         } else {
-            (Dialect::Node, "node or php (no quotes, no final newline)")
+            (Dialect::Node, "node or php (no quotes, no final newline)".into())
         }
     }
 

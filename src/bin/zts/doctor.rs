@@ -69,6 +69,18 @@ fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
             );
         }
     }
+    let mut header = [0u8; 16];
+    let is_sqlite = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+        .is_ok_and(|_| &header == b"SQLite format 3\0");
+    if !is_sqlite {
+        findings.add(
+            Level::Problem,
+            format!("{path} is not an SQLite database"),
+            Some("check the path; restore the latest `zts backup` if this was the store".into()),
+        );
+        return Ok(());
+    }
     let refused = |e: rusqlite::Error| Fail::new(code::STORE, format!("{path}: cannot read it as SQLite: {e}"));
     let conn =
         rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(refused)?;
@@ -115,16 +127,11 @@ fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
 
 fn check_tokens(tokens: &[Token], findings: &mut Findings) {
     findings.add(Level::Ok, format!("{} token(s)", tokens.len()), None);
-    let keys: [(&str, fn(&Token) -> &Option<String>); 4] = [
-        ("user_name", |t| &t.user_name),
-        ("refresh_token", |t| &t.refresh_token),
-        ("access_token", |t| &t.access_token),
-        ("grant_token", |t| &t.grant_token),
-    ];
-    for (name, get) in keys {
+    for name in ["user_name", "refresh_token", "access_token", "grant_token"] {
+        let column = zts::token::FIELDS.iter().position(|f| *f == name).unwrap_or(0);
         let mut ids_by_value: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
         for token in tokens {
-            if let Some(value) = get(token) {
+            if let Some(value) = token.values()[column] {
                 ids_by_value.entry(value).or_default().push(token.id.as_deref().unwrap_or("?"));
             }
         }

@@ -20,7 +20,8 @@ pub struct Args {
 const LISTED: usize = 50;
 
 pub fn run(args: &Args) -> Result<()> {
-    let source = source::read(&args.source, args.dialect)?;
+    let source = source::read(&args.source, args.dialect)
+        .map_err(|f| Fail::new(f.code, format!("{}; nothing imported", f.message)))?;
     let mut problems = source.problems;
     problems.extend(conflicts(&source.rows));
     if !problems.is_empty() {

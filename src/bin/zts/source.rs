@@ -116,10 +116,10 @@ fn read_csv(path: &str, bytes: &[u8], forced: Option<Dialect>) -> Result<Source>
         return Err(Fail::input(format!("{path} is empty: an SDK token file has at least its header line")));
     }
     let (dialect, why) = match forced {
-        Some(d) => (d, "given with --dialect"),
+        Some(d) => (d, format!("{} (given with --dialect)", d.name())),
         None => Dialect::detect(bytes),
     };
-    let mut source = Source::new(format!("SDK FileStore CSV, {} dialect: {why}", dialect.name()));
+    let mut source = Source::new(format!("SDK FileStore CSV, dialect {why}"));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -145,6 +145,12 @@ fn read_csv(path: &str, bytes: &[u8], forced: Option<Dialect>) -> Result<Source>
         }
         if fields.iter().all(|f| f.is_empty()) {
             continue; // the SDKs skip empty rows
+        }
+        if fields.len() != columns && fields.iter().any(|f| f.contains(&b'\n')) {
+            source
+                .problems
+                .push(format!("{place}: a quote opened on this line is never closed (a line break inside a field)"));
+            continue;
         }
         if fields.len() != columns {
             source.problems.push(format!("{place}: {} fields, but the header has {columns}", fields.len()));
