@@ -244,6 +244,14 @@ fn bad_input_gives_one_clear_line_and_imports_nothing() {
     let other_app = dir.path("other.db");
     rusqlite::Connection::open(&other_app).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
     fails(&["import", &good_file, "--into", &other_app], 5, &["other.db", "another schema"]);
+    // a second file whose ids the store already uses: refused, or taken in with --new-ids
+    let java7 = fixture("java7.csv");
+    let renumbered = fs::read_to_string(&java7).unwrap().replace("\"4\"", "\"9\"");
+    let clash9 = write("java7-9.csv", renumbered.as_bytes());
+    fails(&["import", &clash9, "--into", &store], 3, &["java7-9.csv:2", "id \"9\" is stored for user_name"]);
+    assert_eq!(tokens(&store), before);
+    let out = ok(&["import", &clash9, "--into", &store, "--new-ids", "--dry-run"]);
+    assert!(out.contains("would be inserted as id 10"), "{out}");
     // a row that would overwrite another user's id in the target: the line is named
     let clash = write("clash.csv", format!("{header}9,z@x:1,c,s,1000.zSeCrEt0123456789,,,,,\n").as_bytes());
     fails(&["import", &clash, "--into", &store], 3, &["clash.csv:2", "cs@example.com:782", "nothing imported"]);
@@ -309,6 +317,7 @@ fn doctor_reports_what_is_wrong_and_what_to_do() {
     let output = zts(&["doctor", &store]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert!(text(&output).contains("chmod 600"), "{}", text(&output));
+    assert!(text(&output).contains("2 token(s)"), "the tokens are still checked: {}", text(&output));
     fs::set_permissions(&store, fs::Permissions::from_mode(0o600)).unwrap();
 
     // two users sharing one refresh token, and a dead token (expired, no refresh token)
@@ -424,6 +433,7 @@ fn backup_is_consistent_while_four_processes_write() {
         assert!(users.len() < total, "the copy is a snapshot taken while writes went on");
     }
     fails(&["backup", &store, &dir.path("copy0.db")], 6, &["exists", "--force"]);
+    fails(&["backup", &store, &store, "--force"], 6, &["the store itself"]);
     ok(&["backup", &store, &dir.path("copy0.db"), "--force"]);
     fails(&["backup", "mysql://zts:hunter2@127.0.0.1/zohooauth", &dir.path("m.db")], 6, &["SQLite stores only"]);
     assert!(!text(&zts(&["backup", "mysql://zts:hunter2@127.0.0.1/zohooauth", &dir.path("m.db")])).contains("hunter2"));

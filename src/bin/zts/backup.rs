@@ -20,7 +20,7 @@ pub fn run(location: &str, dest: &str, force: bool) -> Result<()> {
     // Refuses what is not a zts store, with the library's message.
     let options = Options { read_only: true, create: false, ..Options::default() };
     drop(Store::open(location, &options).map_err(|e| Fail::store(location, e))?);
-    files::check_destination(dest, force)?;
+    files::check_destination(dest, force, location)?;
     let (temp, file) = files::temporary(dest)?;
     drop(file);
     let copied = copy(location, &temp.to_string_lossy());

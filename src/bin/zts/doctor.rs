@@ -33,10 +33,8 @@ impl Findings {
 /// Returns whether the store is healthy (no problem found).
 pub fn run(location: &str, json: bool) -> Result<bool> {
     let mut findings = Findings::default();
-    if !location.contains("://") {
-        check_file(location, &mut findings)?;
-    }
-    if !findings.0.iter().any(|f| f.level == Level::Problem) {
+    let is_store = location.contains("://") || check_file(location, &mut findings)?;
+    if is_store {
         let options = Options { read_only: true, create: false, ..Options::default() };
         let store = Store::open(location, &options).map_err(|e| Fail::store(location, e))?;
         let tokens = store.list().map_err(|e| Fail::store(location, e))?;
@@ -48,7 +46,8 @@ pub fn run(location: &str, json: bool) -> Result<bool> {
     Ok(healthy)
 }
 
-fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
+/// Checks an SQLite store file; returns whether it is a zts store whose tokens can be checked.
+fn check_file(path: &str, findings: &mut Findings) -> Result<bool> {
     let meta = std::fs::metadata(path).map_err(|e| fail::io(code::STORE, path, e))?;
     let mode = meta.mode() & 0o777;
     if mode & 0o077 != 0 {
@@ -79,7 +78,7 @@ fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
             format!("{path} is not an SQLite database"),
             Some("check the path; restore the latest `zts backup` if this was the store".into()),
         );
-        return Ok(());
+        return Ok(false);
     }
     let refused = |e: rusqlite::Error| Fail::new(code::STORE, format!("{path}: cannot read it as SQLite: {e}"));
     let conn =
@@ -92,7 +91,7 @@ fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
             format!("{path} is not a zts store (no zts marks)"),
             Some(format!("zts import {path} --into tokens.db, or open it once with zts to adopt its oauthtoken table")),
         );
-        return Ok(());
+        return Ok(false);
     }
     match version.cmp(&SCHEMA_VERSION) {
         std::cmp::Ordering::Equal => findings.add(Level::Ok, format!("schema version {version}"), None),
@@ -109,7 +108,8 @@ fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
     }
     let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(refused)?;
     let report: Vec<String> = stmt.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(refused)?;
-    if report == ["ok"] {
+    let intact = report == ["ok"];
+    if intact {
         findings.add(Level::Ok, "integrity_check: ok", None);
     } else {
         findings.add(
@@ -122,7 +122,7 @@ fn check_file(path: &str, findings: &mut Findings) -> Result<()> {
     let level = if wal > 64 * 1024 * 1024 { Level::Note } else { Level::Ok };
     let fix = (level == Level::Note).then(|| "a long-running reader holds back checkpoints; restart it".to_owned());
     findings.add(level, format!("WAL file {wal} bytes"), fix);
-    Ok(())
+    Ok(intact && version <= SCHEMA_VERSION)
 }
 
 fn check_tokens(tokens: &[Token], findings: &mut Findings) {

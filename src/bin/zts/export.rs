@@ -14,8 +14,18 @@ pub enum Format {
     Json,
 }
 
-pub fn run(store: &Store, to: &str, format: Format, dialect: Option<Dialect>, force: bool) -> Result<()> {
-    let tokens = store.list().map_err(|e| Fail::store("store", e))?;
+pub struct Args {
+    pub location: String,
+    pub to: String,
+    pub format: Format,
+    pub dialect: Option<Dialect>,
+    pub force: bool,
+}
+
+pub fn run(store: &Store, args: &Args) -> Result<()> {
+    let Args { location, to, format, dialect, force } = args;
+    let (to, format, dialect, force) = (to.as_str(), *format, *dialect, *force);
+    let tokens = store.list().map_err(|e| Fail::store(location, e))?;
     let bytes = match (format, dialect) {
         (Format::Json, None) => serde_json::to_vec_pretty(&tokens).unwrap_or_default(),
         (Format::Json, Some(_)) => return Err(Fail::input("--dialect is for --format csv")),
@@ -24,7 +34,7 @@ pub fn run(store: &Store, to: &str, format: Format, dialect: Option<Dialect>, fo
         }
         (Format::Csv, Some(dialect)) => csv(&tokens, dialect)?,
     };
-    files::write_private(to, &bytes, force)?;
+    files::write_private(to, &bytes, force, location)?;
     let what = match dialect {
         Some(d) => format!("the {} SDK's FileStore CSV", d.name()),
         None => "zts JSON".into(),

@@ -6,8 +6,12 @@ use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-/// Refuses an existing destination unless `force`.
-pub fn check_destination(dest: &str, force: bool) -> Result<()> {
+/// Refuses an existing destination unless `force`, and always the store `location` itself.
+pub fn check_destination(dest: &str, force: bool, location: &str) -> Result<()> {
+    let same = |a: &str, b: &str| fs::canonicalize(a).ok().is_some_and(|a| fs::canonicalize(b).ok() == Some(a));
+    if same(dest, location) {
+        return Err(Fail::refused(format!("{dest} is the store itself; give another file")));
+    }
     match fs::symlink_metadata(dest) {
         Ok(meta) if meta.is_dir() => Err(Fail::refused(format!("{dest} is a directory; give a file name"))),
         Ok(_) if !force => Err(Fail::refused(format!("{dest} exists; add --force to replace it"))),
@@ -44,10 +48,10 @@ pub fn publish(temp: &Path, dest: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `dest` as above.
-pub fn write_private(dest: &str, bytes: &[u8], force: bool) -> Result<()> {
+/// Writes `bytes` to `dest` as above (`location`: the store it comes from, never overwritten).
+pub fn write_private(dest: &str, bytes: &[u8], force: bool, location: &str) -> Result<()> {
     use std::io::Write;
-    check_destination(dest, force)?;
+    check_destination(dest, force, location)?;
     let (temp, mut file) = temporary(dest)?;
     if let Err(e) = file.write_all(bytes) {
         let _ = fs::remove_file(&temp);

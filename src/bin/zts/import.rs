@@ -5,7 +5,7 @@ use crate::dialect::Dialect;
 use crate::fail::{self, Fail, Result};
 use crate::output;
 use crate::source::{self, Row};
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 use zts::{Options, Outcome, Store};
 
 pub struct Args {
@@ -14,14 +14,19 @@ pub struct Args {
     pub dialect: Option<Dialect>,
     pub dry_run: bool,
     pub json: bool,
+    /// Ignore the source's ids: every row is matched by the save rules or gets a new id.
+    pub new_ids: bool,
 }
 
 /// Problems beyond these are counted, not listed.
 const LISTED: usize = 50;
 
 pub fn run(args: &Args) -> Result<()> {
-    let source = source::read(&args.source, args.dialect)
+    let mut source = source::read(&args.source, args.dialect)
         .map_err(|f| Fail::new(f.code, format!("{}; nothing imported", f.message)))?;
+    if args.new_ids {
+        source.rows.iter_mut().for_each(|row| row.token.id = None);
+    }
     let mut problems = source.problems;
     problems.extend(conflicts(&source.rows));
     if !problems.is_empty() {
@@ -86,10 +91,15 @@ fn conflicts(rows: &[Row]) -> Vec<String> {
         ];
         for ((name, value, show), seen) in keys.into_iter().zip(seen.iter_mut()) {
             let Some(value) = value else { continue };
-            if let Some(first) = seen.insert(value, &row.place) {
-                seen.insert(value, first);
-                let what = if show { format!("{name} {}", zts::error::shown(value)) } else { format!("its {name}") };
-                problems.push(format!("{}: {what} is also on {first}", row.place));
+            match seen.entry(value) {
+                Entry::Vacant(entry) => {
+                    entry.insert(&row.place);
+                }
+                Entry::Occupied(first) => {
+                    let what =
+                        if show { format!("{name} {}", zts::error::shown(value)) } else { format!("its {name}") };
+                    problems.push(format!("{}: {what} is also on {}", row.place, first.get()));
+                }
             }
         }
     }

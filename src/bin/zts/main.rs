@@ -49,6 +49,10 @@ enum Command {
         /// Report as JSON
         #[arg(long)]
         json: bool,
+        /// Ignore the source's ids (for a second file whose ids the store already uses): each row is
+        /// matched by user or token, or gets a new id
+        #[arg(long)]
+        new_ids: bool,
     },
     /// Write every token to a file: one SDK's FileStore CSV, or zts JSON (created with mode 0600)
     Export {
@@ -143,13 +147,14 @@ fn open(location: &str, read_only: bool) -> Result<Store> {
 
 fn run(command: Command) -> Result<u8> {
     match command {
-        Command::Import { source, into, dialect, dry_run, json } => {
-            import::run(&import::Args { source, into, dialect, dry_run, json })?
+        Command::Import { source, into, dialect, dry_run, json, new_ids } => {
+            import::run(&import::Args { source, into, dialect, dry_run, json, new_ids })?
         }
         Command::Export { location, to, format, dialect, force } => {
-            export::run(&open(&location, true)?, &to, format, dialect, force)?
+            let store = open(&location, true)?;
+            export::run(&store, &export::Args { location, to, format, dialect, force })?
         }
-        Command::List { location, json, reveal } => view::list(&open(&location, true)?, json, reveal)?,
+        Command::List { location, json, reveal } => view::list(&open(&location, true)?, &location, json, reveal)?,
         Command::Show { location, id, user, json, reveal } => {
             let store = open(&location, true)?;
             let found = match (&id, &user) {

@@ -25,8 +25,8 @@ fn expiry_of(token: &Token) -> String {
     token.expiry_time.as_deref().map(output::expiry).unwrap_or_else(|| "-".into())
 }
 
-pub fn list(store: &Store, json: bool, reveal: bool) -> Result<()> {
-    let tokens = store.list().map_err(|e| Fail::store("store", e))?;
+pub fn list(store: &Store, location: &str, json: bool, reveal: bool) -> Result<()> {
+    let tokens = store.list().map_err(|e| Fail::store(location, e))?;
     if reveal {
         output::warn_reveal();
     }
