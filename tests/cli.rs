@@ -291,6 +291,28 @@ fn secrets_are_shown_only_with_reveal() {
 }
 
 #[test]
+fn a_live_refresh_lease_is_shown() {
+    let dir = Dir::new("lease");
+    let store = dir.path("t.db");
+    ok(&["import", &fixture("python.txt"), "--into", &store]);
+    assert!(ok(&["show", &store, "1"]).contains("lease:          -"));
+    // Token 1 has expired: the first find takes the lease for its SDK's refresh.
+    let s = Store::open(&store, &Options::default()).unwrap();
+    s.find_by_id("1").unwrap();
+    let holder = format!("refreshing by pid {}", std::process::id());
+    let list = ok(&["list", &store]);
+    let row = list.lines().find(|l| l.starts_with("1 ")).unwrap();
+    assert!(row.contains(&holder) && row.contains("s left"), "{list}");
+    assert!(!list.lines().find(|l| l.starts_with("2 ")).unwrap().contains("refreshing"), "{list}");
+    assert!(ok(&["show", &store, "1"]).contains(&holder));
+    assert!(ok(&["doctor", &store]).contains(&format!("token id 1 is being refreshed by pid {}", std::process::id())));
+    // The refresh's save ends it.
+    s.save(&token(r#"{"id":"1","access_token":"1000.newaccessSeCrEt0123456789","expiry_time":"99999999999999"}"#))
+        .unwrap();
+    assert!(!ok(&["list", &store]).contains("refreshing"));
+}
+
+#[test]
 fn every_command_has_help_and_usage_errors_exit_2() {
     for command in ["import", "export", "list", "show", "delete", "purge", "doctor", "backup"] {
         let out = ok(&[command, "--help"]);

@@ -39,7 +39,18 @@ pub fn run(location: &str, json: bool) -> Result<bool> {
         let store = Store::open(location, &options).map_err(|e| Fail::store(location, e))?;
         let tokens = store.list().map_err(|e| Fail::store(location, e))?;
         check_tokens(&tokens, &mut findings);
-        // Refresh leases (issue 9): a stuck lease will be reported here from Store::leases().
+        for lease in store.leases().map_err(|e| Fail::store(location, e))? {
+            let left_s = (lease.until_ms - zts::lease::now_ms()).max(0) as f64 / 1000.0;
+            let what = lease.to_json();
+            let on = what["id"]
+                .as_str()
+                .map_or_else(|| format!("a first save by {}", what["key"]), |id| format!("token id {id}"));
+            findings.add(
+                Level::Note,
+                format!("{on} is being refreshed by {} ({left_s:.1} s left)", lease.holder),
+                None,
+            );
+        }
     }
     let healthy = !findings.0.iter().any(|f| f.level == Level::Problem);
     print(&findings, json, healthy);

@@ -165,7 +165,8 @@ fn run(command: Command) -> Result<u8> {
                 }
                 (None, None) => unreachable!("clap requires an id or --user"),
             };
-            view::show(&found.map_err(|e| Fail::store(&location, e))?, json, reveal);
+            let leases = store.leases().map_err(|e| Fail::store(&location, e))?;
+            view::show(&found.map_err(|e| Fail::store(&location, e))?, &leases, json, reveal);
         }
         Command::Delete { location, id } => {
             open(&location, false)?.delete(&id).map_err(|e| Fail::store(&location, e))?;

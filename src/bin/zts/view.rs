@@ -3,6 +3,7 @@
 
 use crate::fail::{Fail, Result};
 use crate::output;
+use zts::lease::Lease;
 use zts::{Store, Token};
 
 /// Fields whose values are credentials.
@@ -21,12 +22,21 @@ pub fn shown(token: &Token, reveal: bool) -> Token {
     shown
 }
 
+/// The live refresh lease on a token: who is refreshing it and for how much longer.
+fn lease_of(leases: &[Lease], token: &Token) -> Option<String> {
+    let key = zts::lease::row_key(token.id.as_deref()?);
+    let lease = leases.iter().find(|l| l.key == key)?;
+    let left_s = (lease.until_ms - zts::lease::now_ms()).max(0) as f64 / 1000.0;
+    Some(format!("refreshing by {}, {left_s:.1} s left", lease.holder))
+}
+
 fn expiry_of(token: &Token) -> String {
     token.expiry_time.as_deref().map(output::expiry).unwrap_or_else(|| "-".into())
 }
 
 pub fn list(store: &Store, location: &str, json: bool, reveal: bool) -> Result<()> {
     let tokens = store.list().map_err(|e| Fail::store(location, e))?;
+    let leases = store.leases().map_err(|e| Fail::store(location, e))?;
     if reveal {
         output::warn_reveal();
     }
@@ -36,9 +46,8 @@ pub fn list(store: &Store, location: &str, json: bool, reveal: bool) -> Result<(
         return Ok(());
     }
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    // Refresh leases (issue 9) will be one more column here, from Store::leases().
-    let mut rows =
-        vec![["ID", "USER", "CLIENT", "REFRESH", "ACCESS", "EXPIRY", "API DOMAIN"].map(String::from).to_vec()];
+    let header = ["ID", "USER", "CLIENT", "REFRESH", "ACCESS", "EXPIRY", "API DOMAIN", "LEASE"];
+    let mut rows = vec![header.map(String::from).to_vec()];
     for token in &tokens {
         let s = shown(token, reveal);
         rows.push(vec![
@@ -49,6 +58,7 @@ pub fn list(store: &Store, location: &str, json: bool, reveal: bool) -> Result<(
             dash(&s.access_token),
             expiry_of(token),
             dash(&s.api_domain),
+            lease_of(&leases, token).unwrap_or_else(|| "-".into()),
         ]);
     }
     output::table(&rows);
@@ -56,7 +66,7 @@ pub fn list(store: &Store, location: &str, json: bool, reveal: bool) -> Result<(
     Ok(())
 }
 
-pub fn show(token: &Token, json: bool, reveal: bool) {
+pub fn show(token: &Token, leases: &[Lease], json: bool, reveal: bool) {
     if reveal {
         output::warn_reveal();
     }
@@ -73,7 +83,7 @@ pub fn show(token: &Token, json: bool, reveal: bool) {
         }
         rows.push(vec![format!("{name}:"), text]);
     }
-    // Refresh leases (issue 9): a "lease:" line here once Store::leases() exists.
+    rows.push(vec!["lease:".into(), lease_of(leases, token).unwrap_or_else(|| "-".into())]);
     output::table(&rows);
 }
 
