@@ -43,17 +43,18 @@ pub fn run(args: &Args) -> Result<()> {
         )));
     }
     let store = open_target(args)?;
-    let tokens: Vec<zts::Token> = source.rows.iter().map(|r| r.token.clone()).collect();
+    let (places, tokens): (Vec<String>, Vec<zts::Token>) =
+        source.rows.into_iter().map(|row| (row.place, row.token)).unzip();
     let bar = output::progress(tokens.len() as u64, "importing");
     let outcomes = store.import(&tokens, args.dry_run, &mut |done| bar.set_position(done as u64));
     bar.finish_and_clear();
     let outcomes = outcomes.map_err(|e| {
-        let place = &source.rows[e.index].place;
-        let also = e.same_as.map(|i| format!(" (the same token as {})", source.rows[i].place)).unwrap_or_default();
+        let place = &places[e.index];
+        let also = e.same_as.map(|i| format!(" (the same token as {})", places[i])).unwrap_or_default();
         let failed = Fail::store(&args.into, e.error);
         Fail::new(failed.code, format!("{place}: {}{also}; nothing imported", failed.message))
     })?;
-    report(args, &source.kind, &source.notes, &source.rows, &outcomes);
+    report(args, &source.kind, &source.notes, &places, &outcomes);
     Ok(())
 }
 
@@ -106,15 +107,15 @@ fn conflicts(rows: &[Row]) -> Vec<String> {
     problems
 }
 
-fn report(args: &Args, kind: &str, notes: &[String], rows: &[Row], outcomes: &[(Outcome, zts::Token)]) {
+fn report(args: &Args, kind: &str, notes: &[String], places: &[String], outcomes: &[(Outcome, zts::Token)]) {
     let count = |wanted: Outcome| outcomes.iter().filter(|(o, _)| *o == wanted).count();
     let (new, updated, unchanged) = (count(Outcome::Inserted), count(Outcome::Updated), count(Outcome::Unchanged));
     if args.json {
-        let rows: Vec<serde_json::Value> = rows
+        let rows: Vec<serde_json::Value> = places
             .iter()
             .zip(outcomes)
-            .map(|(row, (outcome, saved))| {
-                serde_json::json!({"from": row.place, "outcome": outcome_name(*outcome), "id": saved.id})
+            .map(|(place, (outcome, saved))| {
+                serde_json::json!({"from": place, "outcome": outcome_name(*outcome), "id": saved.id})
             })
             .collect();
         let report = serde_json::json!({
@@ -129,9 +130,9 @@ fn report(args: &Args, kind: &str, notes: &[String], rows: &[Row], outcomes: &[(
         output::line(&format!("note: {note}"));
     }
     if args.dry_run {
-        for (row, (outcome, saved)) in rows.iter().zip(outcomes) {
+        for (place, (outcome, saved)) in places.iter().zip(outcomes) {
             let id = saved.id.as_deref().unwrap_or("?");
-            output::line(&format!("{}: would be {} as id {id}", row.place, outcome_name(*outcome)));
+            output::line(&format!("{place}: would be {} as id {id}", outcome_name(*outcome)));
         }
     }
     let verb = if args.dry_run { "dry run, nothing written: would import" } else { "imported" };
