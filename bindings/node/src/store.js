@@ -4,7 +4,8 @@
 // and maps statuses to `ZtsError`. Writes and list run off the event loop (koffi's `.async`, on the
 // libuv thread pool): a write may wait up to busy_timeout_ms for another process's write lock, and a
 // list of many tokens takes milliseconds. find and findById run on the calling thread: an indexed read
-// of a WAL store never waits for a writer and takes about 4 µs, less than the hop to the pool (~15 µs).
+// of a WAL store never waits for a writer and takes about 4 µs, less than the hop to the pool (~15 µs);
+// only a find that must wait for another caller's refresh goes to the pool (see #find).
 // zts returns its error message through an out pointer of the same call, so a call on a worker thread
 // still gets it (a thread-local "last error" would be lost there).
 import { zts } from "./native.js";
@@ -20,6 +21,7 @@ export const IO = 6;
 export const CORRUPT = 7;
 export const INCOMPATIBLE = 8;
 export const INTERNAL = 9;
+export const REFRESHING = 10;
 
 /** The ten keys of the token JSON, in the SDK stores' column order. */
 export const TOKEN_FIELDS = Object.freeze([
@@ -109,6 +111,10 @@ async function callAsync(fn, args) {
   }
 }
 
+const MAX_WAITING_FINDS = Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 2);
+let waitingFinds = 0;
+const findsInLine = [];
+
 // A native handle with its calls in flight. zts_close while a worker thread is inside a call on the
 // handle is undefined behaviour, so a closing handle is released only when its last call has returned.
 const openHandles = new Set();
@@ -146,7 +152,8 @@ process.on("exit", () => {
  * `new Store(location, options)` (or `Store.open`) opens, and by default creates, the store; options
  * are those of zts_open: busy_timeout_ms, read_only, create, synchronous ("auto", "full" or "normal").
  * Every method is async (returns a Promise). Writes and list run on the libuv thread pool; find and
- * findById run at once on the calling thread (microseconds; see the top of this file). zts serializes
+ * findById run at once on the calling thread (microseconds; see the top of this file), or on the pool
+ * when they wait for another caller's refresh of the token. zts serializes
  * the calls on one handle. Refused calls reject with ZtsError; a call on a closed store rejects with an Error whose
  * code is "ERR_ZTS_CLOSED".
  */
@@ -233,6 +240,36 @@ export class Store {
     return result[0];
   }
 
+  // A find runs at once on this thread unless another caller is refreshing the token (ZTS_REFRESHING):
+  // then the find that waits for its new access token runs on the thread pool, so the event loop (maybe
+  // the refresher's own HTTP response) keeps running. A waiting find holds a pool thread, which the
+  // refresher's save and DNS lookups also need: at most MAX_WAITING_FINDS wait there at once, the rest
+  // wait here and try again whenever one of them returns.
+  async #find(tryFn, waitFn, args) {
+    for (;;) {
+      try {
+        return await this.#call(tryFn, args, true, true);
+      } catch (error) {
+        if (!(error instanceof ZtsError && error.status === REFRESHING)) {
+          throw error;
+        }
+      }
+      if (waitingFinds < MAX_WAITING_FINDS) {
+        break;
+      }
+      await new Promise((resolve) => findsInLine.push(resolve));
+    }
+    waitingFinds += 1;
+    try {
+      return await this.#call(waitFn, args, true);
+    } finally {
+      waitingFinds -= 1;
+      for (const retry of findsInLine.splice(0)) {
+        retry();
+      }
+    }
+  }
+
   // JSON text in and out, as the C ABI: for callers that already hold token JSON.
 
   /** Saves a token given as JSON text; resolves to the stored token as JSON text. */
@@ -242,7 +279,7 @@ export class Store {
 
   /** Finds the stored token a query (JSON text) matches; resolves to it as JSON text. */
   async findJson(tokenJson) {
-    return this.#call(zts.find, [cText(tokenJson, "tokenJson")], true, true);
+    return this.#find(zts.tryFind, zts.find, [cText(tokenJson, "tokenJson")]);
   }
 
   // Objects in and out.
@@ -259,7 +296,7 @@ export class Store {
 
   /** Resolves to the token with this id (ZtsError NOT_FOUND when there is none). */
   async findById(id) {
-    return JSON.parse(await this.#call(zts.findById, [cText(id, "id")], true, true));
+    return JSON.parse(await this.#find(zts.tryFindById, zts.findById, [cText(id, "id")]));
   }
 
   /** Resolves to every stored token, in numeric id order. */
