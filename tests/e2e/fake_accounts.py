@@ -20,6 +20,7 @@ import argparse
 import http.server
 import itertools
 import json
+import re
 import threading
 import time
 
@@ -48,7 +49,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace")
         entry = {"method": "POST", "path": self.path, "body": body}
         refresh = None
-        if "grant_type=refresh_token" in body:
+        # Form-urlencoded (most SDKs) or multipart (Node): grant_type's value follows "=" or a blank line.
+        if re.search(r'grant_type(=|"\r\n\r\n)refresh_token', body):
             with LOCK:
                 refresh = entry["refresh"] = next(REFRESHES)
         self._log(entry)

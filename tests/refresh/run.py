@@ -1,4 +1,4 @@
-"""Refresh coordination end to end: 24 SDK processes (4 per language) share one token that expires.
+"""Refresh coordination end to end: 24 SDK processes (4 to 6 per language) share one token that expires.
 
 Every process calls the SDK's get_token in a loop on token id 1 of one store file, against the fake
 accounts server (tests/e2e/fake_accounts.py, 300 ms per token request) on 127.0.0.1: Python and Node
@@ -20,7 +20,6 @@ Usage: python3 tests/refresh/run.py [--only coordinated,uncoordinated,takeover]
 """
 
 import argparse
-import faulthandler
 import ctypes
 import json
 import os
@@ -39,7 +38,8 @@ sys.path.insert(0, os.path.join(REPO, "bindings", "python", "src"))
 from zoho_token_store import Store  # noqa: E402
 from zoho_token_store._native import lib  # noqa: E402
 
-PER_LANGUAGE = 4
+# 24 processes: 4 per language, and 2 more each for the two real SDKs.
+PROCESSES = {"python": 6, "node": 6, "java": 4, "php": 4, "csharp": 4}
 EXPIRIES = 5
 ROUND_TRIP_MS = 300
 PAUSE_MS = 20  # between two get_token calls of one process
@@ -155,7 +155,7 @@ class Run:
         self.stderr = open(os.path.join(directory, "workers.stderr"), "w")
         self.workers = []
         for language, (command, _, _) in DRIVERS.items():
-            for _ in range(PER_LANGUAGE):
+            for _ in range(PROCESSES[language]):
                 self.workers.append(Worker(language, command() + [json.dumps(spec)], env, self.stderr))
         started = time.monotonic()
         deadline = started + 240
@@ -256,8 +256,9 @@ def uncoordinated(directory):
         results = run.finish()
         check(refreshes > EXPIRIES, "only %d refresh requests for %d expiries without leases" % (refreshes, EXPIRIES))
         errors = sum(result["errors"] for result in results)
-        return ("uncoordinated (refresh_lease_ms 0): %d refresh requests for %d expiries (%.1f per expiry), %d errors"
-                % (refreshes, EXPIRIES, refreshes / EXPIRIES, errors))
+        shown = (": " + errors_shown(run).strip().splitlines()[-1]) if errors else ""
+        return ("uncoordinated (refresh_lease_ms 0): %d refresh requests for %d expiries (%.1f per expiry), %d errors%s"
+                % (refreshes, EXPIRIES, refreshes / EXPIRIES, errors, shown))
     finally:
         run.close()
 
@@ -318,7 +319,6 @@ def wait_for_refresh(run, number, timeout_s=60):
 
 
 def main():
-    faulthandler.dump_traceback_later(int(os.environ.get("DBG", "100000")))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="coordinated,uncoordinated,takeover")
     parser.add_argument("--languages", default=",".join(DRIVERS), help="for trying a subset; the suite runs all")
