@@ -94,6 +94,8 @@ if __name__ == "__main__":
     parser.add_argument("--fail-refresh", type=int, action="append", default=[])
     ARGS = parser.parse_args()
     ARGS.hold_refresh = dict(ARGS.hold_refresh)
+    # A listen backlog for a stampede of many processes (the default, 5, resets connections).
+    http.server.ThreadingHTTPServer.request_queue_size = 128
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print("PORT %d" % server.server_port, flush=True)
     server.serve_forever()
