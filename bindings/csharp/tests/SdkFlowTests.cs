@@ -26,11 +26,6 @@ namespace Zts.Tests
             temp.Dispose();
         }
 
-        private static long Now()
-        {
-            return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        }
-
         /// <summary>The token endpoint: counts grant exchanges and refreshes, issues AT1, AT2, ...</summary>
         private sealed class FakeAccounts
         {
@@ -42,7 +37,7 @@ namespace Zts.Tests
                 token.AccessToken = "AT" + Requests.Count;
                 if (grantType == "authorization_code") token.RefreshToken = "RT1";
                 // The C# SDK stores the expiry 10 minutes early: now + expires_in*1000 - 600000.
-                token.ExpiresIn = (Now() + 3600 * 1000L - 600000).ToString();
+                token.ExpiresIn = (SdkFlow.Now() + 3600 * 1000L - 600000).ToString();
                 token.APIDomain = EnvironmentUrl;
             }
         }
@@ -132,7 +127,7 @@ namespace Zts.Tests
             Check.Equal("AT1", row["access_token"]);
             Check.Equal("RT1", row["refresh_token"]);
             Check.Equal("user@example.com:777", row["user_name"]);
-            Check.True(long.Parse(row["expiry_time"]) > Now(), "a new expiry in the future");
+            Check.True(long.Parse(row["expiry_time"]) > SdkFlow.Now(), "a new expiry in the future");
             Close(store);
         }
 
