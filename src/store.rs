@@ -5,7 +5,7 @@
 use crate::engine::sqlite::SqliteEngine;
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{shown, Error, Result};
-use crate::options::Options;
+use crate::options::{Options, MYSQL_ONLY, SQLITE_ONLY};
 use crate::rules;
 use crate::token::Token;
 use std::sync::{Mutex, MutexGuard};
@@ -15,8 +15,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the SQLite store at `location`, or a private in-memory one for ":memory:".
+    /// Opens (or creates) the store at `location`: a table on a MySQL/MariaDB server for a
+    /// `mysql://` location, else the SQLite file at that path, or a private in-memory one for ":memory:".
     pub fn open(location: &str, options: &Options) -> Result<Store> {
+        if location.starts_with("mysql://") {
+            options.refuse(&SQLITE_ONLY, "a mysql:// location (the server decides durability)")?;
+            return Ok(Store::with_engine(open_mysql(location, options)?));
+        }
+        options.refuse(&MYSQL_ONLY, "a store file (it is for mysql:// locations)")?;
         let engine = SqliteEngine::open(location, options)?;
         Ok(Store::with_engine(Box::new(engine)))
     }
@@ -91,6 +97,16 @@ impl Store {
         txn.commit()?;
         Ok(removed)
     }
+}
+
+#[cfg(feature = "mysql")]
+fn open_mysql(location: &str, options: &Options) -> Result<Box<dyn Engine>> {
+    Ok(Box::new(crate::engine::mysql::MysqlEngine::open(location, options)?))
+}
+
+#[cfg(not(feature = "mysql"))]
+fn open_mysql(_location: &str, _options: &Options) -> Result<Box<dyn Engine>> {
+    Err(Error::invalid_argument("this zts was built without MySQL support (cargo feature \"mysql\")"))
 }
 
 /// The stored row a save applies to: by id when the token has one, else by the SDK rules.

@@ -2,6 +2,8 @@
 //! It knows nothing of the SDK rules (those live in `rules` and `store`), so another engine, such as a
 //! networked one, only has to provide these primitives with the same atomicity.
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 pub mod sqlite;
 
 use crate::error::Result;
