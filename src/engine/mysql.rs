@@ -517,6 +517,7 @@ fn connection_opts(location: &Location, options: &Options) -> Result<mysql::Opts
 /// that a new connection may succeed.
 fn is_connection_lost(e: &mysql::Error) -> bool {
     match e {
+        _ if is_tls_failure(e) => false,
         mysql::Error::IoError(_) | mysql::Error::CodecError(_) => true,
         mysql::Error::DriverError(d) => matches!(
             d,
@@ -527,6 +528,19 @@ fn is_connection_lost(e: &mysql::Error) -> bool {
         ),
         // Server shutdown, connection killed, server gone away.
         mysql::Error::MySqlError(e) => matches!(e.code, 1053 | 1927 | 2006 | 2013 | 1158 | 1159 | 1160 | 1161),
+        _ => false,
+    }
+}
+
+/// Whether TLS refused the server (its certificate, or the handshake): a setting to fix, not a lost
+/// connection. rustls reports these inside an I/O error, so they are known by their text.
+fn is_tls_failure(e: &mysql::Error) -> bool {
+    match e {
+        mysql::Error::TlsError(_) => true,
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => {
+            let text = e.to_string();
+            ["certificate", "handshake", "Handshake", "TLS"].iter().any(|word| text.contains(word))
+        }
         _ => false,
     }
 }
@@ -562,7 +576,7 @@ fn sql_error(e: mysql::Error, location: &Location, options: &Options) -> Error {
         mysql::Error::DriverError(mysql::DriverError::TlsNotSupported) => Error::io(format!(
             "{place}: the server does not offer TLS, which ssl_mode requires (give \"ssl_mode\": \"disabled\" to connect without)"
         )),
-        mysql::Error::TlsError(t) => Error::io(format!("{place}: TLS failed: {t}")),
+        _ if is_tls_failure(&e) => Error::io(format!("{place}: TLS failed (see options ssl_mode and ssl_ca): {e}")),
         _ if is_connection_lost(&e) => Error::io(format!("{place}: the server cannot be reached: {e}")),
         _ => Error::internal(format!("{place}: unexpected MySQL client error: {e}")),
     }

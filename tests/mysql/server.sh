@@ -10,6 +10,7 @@
 # The command sees:
 #   ZTS_MYSQL_URL       mysql://zts:…@127.0.0.1:PORT/zts_test  (all rights on zts_test and zts_other)
 #   ZTS_MYSQL_RO_URL    a user that may only SELECT in zts_test
+#   ZTS_MYSQL_TLS_URL   a user that may only connect over TLS
 #   ZTS_MYSQL_ODD_PASSWORD  the password of user zts_odd, with @ : / % and a space in it
 #   ZTS_MYSQL_HOST, ZTS_MYSQL_PORT, ZTS_MYSQL_CA (the CA that signed the server's certificate),
 #   ZTS_MYSQL_OTHER_CA (a CA that did not), ZTS_MYSQL_DIR (the temporary directory)
@@ -25,6 +26,7 @@ start_server() {
         --ssl-ca="$dir/ca.pem" --ssl-cert="$dir/server.pem" --ssl-key="$dir/server.key" \
         >>"$dir/mysqld.out" 2>&1 </dev/null &
     echo $! >"$dir/mysqld.pid.launch"
+    disown
     for _ in $(seq 1 600); do
         if mariadb-admin --no-defaults -S "$dir/mysqld.sock" -uroot ping >/dev/null 2>&1; then return 0; fi
         sleep 0.1
@@ -99,11 +101,14 @@ CREATE USER 'zts_ro'@'127.0.0.1' IDENTIFIED BY '$password';
 GRANT SELECT ON zts_test.* TO 'zts_ro'@'127.0.0.1';
 CREATE USER 'zts_odd'@'127.0.0.1' IDENTIFIED BY '$odd_password';
 GRANT ALL ON zts_test.* TO 'zts_odd'@'127.0.0.1';
+CREATE USER 'zts_tls'@'127.0.0.1' IDENTIFIED BY '$password' REQUIRE SSL;
+GRANT ALL ON zts_test.* TO 'zts_tls'@'127.0.0.1';
 SQL
 
 export ZTS_MYSQL_DIR=$dir ZTS_MYSQL_HOST=127.0.0.1 ZTS_MYSQL_PORT=$port
 export ZTS_MYSQL_URL="mysql://zts:$password@127.0.0.1:$port/zts_test"
 export ZTS_MYSQL_RO_URL="mysql://zts_ro:$password@127.0.0.1:$port/zts_test"
+export ZTS_MYSQL_TLS_URL="mysql://zts_tls:$password@127.0.0.1:$port/zts_test"
 export ZTS_MYSQL_ODD_PASSWORD=$odd_password
 export ZTS_MYSQL_CA=$dir/ca.pem ZTS_MYSQL_OTHER_CA=$dir/other-ca.pem
 echo "mariadb $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)"
