@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints; the Rust tests (rules, vectors, files, multi-process race, 200
-# SIGKILLed writers, header freshness); the C tests under valgrind; each language binding's own suite
+# SIGKILLed writers, header freshness); the MySQL/MariaDB suite on a throwaway server (vectors and race on
+# both engines, errors, adoption, TLS, restarts, lost commits, the SDK DBStore side by side); the C tests under valgrind; each language binding's own suite
 # (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
 # then the cross-language checks (one store seen from every language, hostile input, busy timeout, a
 # polyglot soak); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
@@ -32,6 +33,7 @@ else
     echo "=== clippy: not installed, skipped"
 fi
 run_suite rust-tests cargo test --release
+run_suite mysql bash tests/mysql/run.sh
 run_suite c-tests bash tests/c/run.sh
 run_suite python-binding bash bindings/python/run_tests.sh
 run_suite node-binding bash bindings/node/run_tests.sh
