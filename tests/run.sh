@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints; the Rust tests (rules, vectors, files, multi-process race, 200
-# SIGKILLed writers, header freshness); the MySQL/MariaDB suite on a throwaway server (vectors and race on
-# both engines, errors, adoption, TLS, restarts, lost commits, the SDK DBStore side by side); the C tests under valgrind; each language binding's own suite
-# (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
+# SIGKILLed writers, header freshness); the MySQL/MariaDB suite on a throwaway server (vectors and race
+# on both engines, errors, adoption, TLS, restarts, lost commits, the SDK DBStore side by side); the C
+# tests under valgrind; each language binding's own suite (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
 # then the cross-language checks (one store seen from every language, hostile input, busy timeout, a
 # polyglot soak); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
 # ZTS_SOAK_SECONDS (default 60), ZTS_CRASH_KILLS (200) and ZTS_FUZZ_SECONDS (30 per target) make the
