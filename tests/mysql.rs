@@ -181,16 +181,20 @@ fn adopts_an_sdk_dbstore_table_keeping_its_rows() {
         DBSTORE_TABLE,
         "INSERT INTO sdk_tokens VALUES ('9', 'Nine@x', 'c', 's', 'R9', 'A9', NULL, '1795350239397', NULL, NULL), \
          ('10', 'ten@x', 'c', 's', 'R10', 'A10', NULL, '1795350239397', NULL, NULL), \
-         ('2', 'two@x', 'c', 's', 'R2', 'A2', NULL, '1795350239397', NULL, NULL)",
+         ('2', 'two@x', 'c', 's', 'R2', 'A2', NULL, '1795350239397', NULL, NULL), \
+         ('12', 'twelve@x', 'c', 's', 'R2', 'A12', NULL, '1795350239397', NULL, NULL)",
     ]);
     let store = Store::open(&server.location("sdk_tokens"), &Options::default()).unwrap();
     let ids: Vec<_> = store.list().unwrap().into_iter().map(|t| t.id.unwrap()).collect();
-    assert_eq!(ids, ["2", "9", "10"], "rows kept, in numeric id order");
+    assert_eq!(ids, ["2", "9", "10", "12"], "rows kept, in numeric id order");
+    // Two rows share a refresh token: the lowest numeric id wins (the key index holds "12" before "2").
+    let by_refresh = store.find(&token(r#"{"client_id":"c","client_secret":"s","refresh_token":"R2"}"#)).unwrap();
+    assert_eq!(by_refresh.id.as_deref(), Some("2"));
     // The collation ignores case; zts does not.
     assert_eq!(store.find(&token(r#"{"user_name":"Nine@x"}"#)).unwrap().id.as_deref(), Some("9"));
     assert_eq!(store.find(&token(r#"{"user_name":"nine@x"}"#)).unwrap_err().status, Status::NotFound);
     let saved = store.save(&token(r#"{"user_name":"new@x","access_token":"A11"}"#)).unwrap();
-    assert_eq!(saved.id.as_deref(), Some("11"), "ids continue after the numeric max, not the text max");
+    assert_eq!(saved.id.as_deref(), Some("13"), "ids continue after the numeric max, not the text max");
     let created = show_create(&server, "sdk_tokens");
     for index in ["zts_user_name", "zts_access_token", "zts_grant_token", "zts_refresh_token"] {
         assert!(created.contains(index), "{index} added: {created}");

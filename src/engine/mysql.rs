@@ -161,13 +161,12 @@ const COLUMNS: &str =
 impl Sql {
     fn new(table: &str) -> Sql {
         // The indexed `=` finds the candidates; the byte comparison keeps only exact matches, since an
-        // adopted table's collation may ignore case or trailing spaces. The lowest numeric id is the
-        // earliest zts inserted.
+        // adopted table's collation may ignore case or trailing spaces. Every match is returned (almost
+        // always one) and `lookup` picks the earliest: an ORDER BY would cost a sort on every call.
         let lookup = |column: &str| {
             format!(
                 "SELECT {COLUMNS} FROM `{table}` WHERE {column} = ? \
-                 AND CAST(CONVERT({column} USING utf8mb4) AS BINARY) = CAST(? AS BINARY) \
-                 ORDER BY CAST(id AS SIGNED), id LIMIT 1"
+                 AND CAST(CONVERT({column} USING utf8mb4) AS BINARY) = CAST(? AS BINARY)"
             )
         };
         let keys = ["id", "user_name", "access_token", "grant_token", "refresh_token"];
@@ -597,9 +596,23 @@ fn row_to_token(row: mysql::Row) -> Token {
     Token::from_values(values)
 }
 
+/// The matching row with the lowest numeric id: the earliest zts inserted, as `list` orders them.
 fn lookup(conn: &mut Conn, sql: &Sql, key: Key<'_>, locking: bool) -> mysql::Result<Option<Token>> {
-    let row: Option<mysql::Row> = conn.exec_first(sql.lookup(key, locking), (key.value(), key.value()))?;
-    Ok(row.map(row_to_token))
+    let rows = conn.exec_map(sql.lookup(key, locking), (key.value(), key.value()), row_to_token)?;
+    Ok(rows.into_iter().min_by_key(|t| {
+        let id = t.id.clone().unwrap_or_default();
+        (numeric_id(&id), id)
+    }))
+}
+
+/// The id as MySQL's CAST(id AS SIGNED) reads it: an optional '-' and the leading digits, else 0.
+fn numeric_id(id: &str) -> i64 {
+    let (sign, digits) = match id.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, id),
+    };
+    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    digits[..end].parse::<i64>().map_or(0, |n| sign * n)
 }
 
 impl Engine for MysqlEngine {
@@ -887,6 +900,13 @@ mod tests {
         assert!(remote.get_ssl_opts().is_some(), "TLS by default for a remote host");
         let local = connection_opts(&parse("mysql://u@127.0.0.1/d", "{}").unwrap(), &Options::default()).unwrap();
         assert!(local.get_ssl_opts().is_none(), "no TLS by default on loopback");
+    }
+
+    #[test]
+    fn numeric_ids_read_as_mysql_casts_them() {
+        for (id, n) in [("10", 10), ("9", 9), ("-3", -3), ("12abc", 12), ("abc", 0), ("", 0)] {
+            assert_eq!(numeric_id(id), n, "{id}");
+        }
     }
 
     #[test]
