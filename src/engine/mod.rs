@@ -49,6 +49,17 @@ impl Key<'_> {
     }
 }
 
+/// The (column, value) pairs an update sets: the non-null fields of `changes`, id excepted. Only those:
+/// rewriting unchanged indexed columns would cost an index update each.
+pub fn columns_to_set(changes: &Token) -> Vec<(&'static str, &str)> {
+    crate::token::FIELDS
+        .iter()
+        .zip(changes.values())
+        .skip(1)
+        .filter_map(|(column, value)| value.as_deref().map(|v| (*column, v)))
+        .collect()
+}
+
 /// Reads that run on their own (each one statement, so each sees one consistent state).
 pub trait Engine: Send {
     /// The first token (the earliest inserted) whose column equals the key's value.

@@ -12,7 +12,7 @@
 //! are locking reads (FOR UPDATE), so they see and hold the latest committed rows, also those that
 //! other tools (the SDK DBStore) write without zts's lock.
 
-use crate::engine::{Engine, Key, WriteTxn};
+use crate::engine::{columns_to_set, Engine, Key, WriteTxn};
 use crate::error::{Error, Result, Status};
 use crate::options::{Options, SslMode};
 use crate::token::{Token, FIELDS};
@@ -764,12 +764,7 @@ impl WriteTxn for MysqlTxn<'_> {
     }
 
     fn update(&self, id: &str, changes: &Token) -> Result<()> {
-        let set: Vec<(&str, &str)> = FIELDS
-            .iter()
-            .zip(changes.values())
-            .skip(1)
-            .filter_map(|(column, value)| value.as_deref().map(|v| (*column, v)))
-            .collect();
+        let set = columns_to_set(changes);
         if set.is_empty() {
             return Ok(());
         }
