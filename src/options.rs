@@ -180,7 +180,7 @@ mod tests {
                 read_only: true,
                 create: false,
                 synchronous: Synchronous::Normal,
-                given: vec!["busy_timeout_ms", "read_only", "create", "synchronous"],
+                given: vec!["busy_timeout_ms", "create", "read_only", "synchronous"],
                 ..Options::default()
             }
         );

@@ -10,8 +10,8 @@ from dbstore_interop import dbstore, fresh_table, token, user_token, zts
 
 TABLE = "bench_sdk"
 USERS = 100
-ROUNDS = 7
-CALLS = 100
+ROUNDS = 5
+CALLS = 20
 
 
 def timed(call):
