@@ -401,3 +401,17 @@ fn a_commit_whose_reply_is_lost_is_resolved_after_reconnecting() {
     let next = store.save(&token(r#"{"user_name":"c@x","access_token":"C1"}"#)).unwrap();
     assert_eq!(next.id.as_deref(), Some("2"));
 }
+
+#[test]
+fn a_value_longer_than_its_column_or_a_missing_table_is_refused_clearly() {
+    let Some((server, _up)) = server() else { return };
+    let location = server.fresh_location("too_long");
+    let e = open_err(&location, r#"{"create": false}"#);
+    assert_error(&e, Status::Io, &[&place(), "too_long", "does not exist"], &password_of(&server.url));
+    let store = Store::open(&location, &Options::default()).unwrap();
+    let long = "x".repeat(300);
+    let e = store.save(&token(&format!(r#"{{"user_name":"u@x","access_token":"{long}"}}"#))).unwrap_err();
+    assert_eq!(e.status, Status::InvalidToken, "{e}");
+    assert!(e.message.contains("access_token") && !e.message.contains(&long), "{e}");
+    assert_eq!(store.list().unwrap(), [], "nothing stored, nothing cut");
+}
