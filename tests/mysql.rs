@@ -415,3 +415,103 @@ fn a_value_longer_than_its_column_or_a_missing_table_is_refused_clearly() {
     assert!(e.message.contains("access_token") && !e.message.contains(&long), "{e}");
     assert_eq!(store.list().unwrap(), [], "nothing stored, nothing cut");
 }
+
+const SOAK_WORKERS: usize = 4;
+const SOAK_USERS: usize = 10;
+
+fn now_ms() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+}
+
+/// A soak worker process: saves its users' access tokens until the deadline, printing each attempt
+/// and its outcome; an error is printed and the next save goes on.
+#[test]
+fn soak_worker() {
+    // Runs only as a child of `the_server_killed_mid_writes_loses_no_acknowledged_save`.
+    let var = |name| std::env::var(name);
+    let (Ok(location), Ok(worker), Ok(until)) =
+        (var("ZTS_SOAK_LOCATION"), var("ZTS_SOAK_WORKER"), var("ZTS_SOAK_UNTIL_MS"))
+    else {
+        return;
+    };
+    let until: u128 = until.parse().unwrap();
+    println!();
+    let store = Store::open(&location, &options(r#"{"busy_timeout_ms": 30000}"#)).unwrap();
+    let mut n = 0;
+    while now_ms() < until {
+        n += 1;
+        let user = format!("w{worker}-u{}@x", n % SOAK_USERS);
+        let access = format!("w{worker}-n{n}");
+        println!("TRY {user} {access}");
+        match store.save(&token(&format!(r#"{{"user_name":"{user}","access_token":"{access}"}}"#))) {
+            Ok(_) => println!("ACK {user} {access} {}", now_ms()),
+            Err(e) => {
+                println!("ERR {user} {access} {}", e.message.replace('\n', " "));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_server_killed_mid_writes_loses_no_acknowledged_save() {
+    let Some(server) = MysqlServer::from_env() else { return };
+    let _alone = SERVER_UP.write().unwrap_or_else(|e| e.into_inner());
+    let location = server.fresh_location("soak");
+    Store::open(&location, &Options::default()).unwrap();
+    let until = now_ms() + 7000;
+    let workers: Vec<_> = (0..SOAK_WORKERS)
+        .map(|worker| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "soak_worker", "--nocapture", "--test-threads=1"])
+                .env("ZTS_SOAK_LOCATION", &location)
+                .env("ZTS_SOAK_WORKER", worker.to_string())
+                .env("ZTS_SOAK_UNTIL_MS", until.to_string())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    restart_server();
+    let restarted_at = now_ms();
+
+    // Per user: the last acknowledged token, and the tokens of later saves whose outcome is unknown.
+    let mut acked: std::collections::HashMap<String, (String, Vec<String>)> = Default::default();
+    let (mut acks, mut errors) = (0, 0);
+    for worker in workers {
+        let out = worker.wait_with_output().unwrap();
+        assert!(out.status.success(), "a worker failed");
+        let mut recovered = false;
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            let parts: Vec<&str> = line.splitn(4, ' ').collect();
+            match parts.as_slice() {
+                ["ACK", user, access, at] => {
+                    acks += 1;
+                    acked.insert(user.to_string(), (access.to_string(), Vec::new()));
+                    recovered |= at.parse::<u128>().unwrap() > restarted_at;
+                }
+                ["ERR", user, access, message] => {
+                    errors += 1;
+                    assert!(message.contains(&place()) && !message.contains(&password_of(&server.url)), "{message}");
+                    if message.contains("may or may not") {
+                        acked.entry(user.to_string()).or_default().1.push(access.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(recovered, "a worker saved again after the restart");
+    }
+    assert!(acks > 100, "only {acks} saves acknowledged");
+    let store = Store::open(&location, &Options::default()).unwrap();
+    let stored = store.list().unwrap();
+    assert_eq!(stored.len(), acked.len(), "one row per user");
+    for row in stored {
+        let user = row.user_name.unwrap();
+        let (last, unknown) = &acked[&user];
+        let access = row.access_token.unwrap();
+        assert!(&access == last || unknown.contains(&access), "{user}: stored {access}, last acknowledged {last}");
+    }
+    eprintln!("soak: {acks} saves acknowledged, {errors} refused during the restart, none lost");
+}
