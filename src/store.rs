@@ -208,6 +208,14 @@ mod tests {
         Token::from_json(json).unwrap()
     }
 
+    #[cfg(not(feature = "mysql"))]
+    #[test]
+    fn a_mysql_location_needs_the_mysql_feature() {
+        let Err(e) = Store::open("mysql://u:secret@127.0.0.1/d", &Options::default()) else { panic!("opened") };
+        assert_eq!(e.status, crate::error::Status::InvalidArgument);
+        assert!(e.message.contains("feature \"mysql\"") && !e.message.contains("secret"), "{e}");
+    }
+
     #[test]
     fn only_an_access_token_refresh_is_saved_without_a_sync() {
         let writes = Arc::new(Mutex::new(Vec::new()));
