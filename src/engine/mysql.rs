@@ -243,13 +243,14 @@ impl MysqlEngine {
         Ok(self.conn.as_mut().expect("connected above"))
     }
 
-    /// Runs a read, reconnecting and running it once more when the connection turns out to be lost.
-    fn read<T>(&mut self, mut read: impl FnMut(&mut Conn, &Sql) -> mysql::Result<T>) -> Result<T> {
+    /// Runs work that is safe to run twice (a read, the start of a write, idempotent schema steps),
+    /// reconnecting and running it once more when the connection turns out to be lost.
+    fn retrying<T>(&mut self, mut work: impl FnMut(&mut Conn, &Sql) -> mysql::Result<T>) -> Result<T> {
         let mut retried = false;
         loop {
             self.conn()?;
             let conn = self.conn.as_mut().expect("connected above");
-            match read(conn, &self.sql) {
+            match work(conn, &self.sql) {
                 Ok(value) => return Ok(value),
                 Err(e) if is_connection_lost(&e) => {
                     self.conn = None;
@@ -267,7 +268,7 @@ impl MysqlEngine {
     /// written to a table that is refused.
     fn prepare_schema(&mut self) -> Result<()> {
         let table = self.location.table.clone();
-        let found = self.read(|conn, _| inspect(conn, &table))?;
+        let found = self.retrying(|conn, _| inspect(conn, &table))?;
         found.check(&self.location)?;
         if found.columns.is_empty() && (!self.options.create || self.options.read_only) {
             return Err(Error::io(format!(
@@ -286,7 +287,7 @@ impl MysqlEngine {
             _ => {}
         }
         let steps = schema_steps(&table, &found);
-        self.read(|conn, _| {
+        self.retrying(|conn, _| {
             for step in &steps {
                 match conn.query_drop(step) {
                     // Another process made the same index at the same moment.
@@ -617,11 +618,11 @@ fn numeric_id(id: &str) -> i64 {
 
 impl Engine for MysqlEngine {
     fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>> {
-        self.read(|conn, sql| lookup(conn, sql, key, false))
+        self.retrying(|conn, sql| lookup(conn, sql, key, false))
     }
 
     fn list(&mut self) -> Result<Vec<Token>> {
-        self.read(|conn, sql| conn.exec_map(&sql.list, (), row_to_token))
+        self.retrying(|conn, sql| conn.exec_map(&sql.list, (), row_to_token))
     }
 
     fn write(&mut self, _needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>> {
@@ -631,7 +632,7 @@ impl Engine for MysqlEngine {
         let mark = new_mark();
         let table = self.location.table.clone();
         // Nothing is written before the lock is held, so a lost connection here is simply retried.
-        let seq = self.read(|conn, _| {
+        let seq = self.retrying(|conn, _| {
             conn.query_drop("START TRANSACTION")?;
             let locked = conn.exec_drop(LOCK_AND_MARK, (&mark, &table)).map(|()| conn.affected_rows());
             match locked {
