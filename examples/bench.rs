@@ -5,32 +5,13 @@
 //! how much longer than the holder's refresh a coalesced caller waits.
 //! Run: cargo run --release --example bench [-- --sizes 10,1000,100000 --synchronous normal,full]
 
+mod common;
+
+use common::{call, measure, Rng, ROUNDS};
 use rusqlite::{params, Connection, TransactionBehavior};
-use std::ffi::{c_char, CString};
+use std::ffi::CString;
 use std::ptr;
-use std::time::Instant;
 use zts::ffi::*;
-
-const ROUNDS: usize = 11;
-const ROUND_NANOS: u128 = 15_000_000;
-
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize + 1
-    }
-}
-
-/// Calls a zts function that returns an owned string and frees it, as a C caller does.
-fn call(f: impl FnOnce(*mut *mut c_char) -> i32) {
-    let mut out = ptr::null_mut();
-    let status = f(&mut out);
-    assert_eq!(status, 0, "zts call failed");
-    unsafe { zts_string_free(out) };
-}
 
 fn read_row(r: &rusqlite::Row) -> rusqlite::Result<[Option<String>; 10]> {
     let mut v: [Option<String>; 10] = Default::default();
@@ -41,36 +22,6 @@ fn read_row(r: &rusqlite::Row) -> rusqlite::Result<[Option<String>; 10]> {
 }
 
 const SELECT: &str = "SELECT id, user_name, client_id, client_secret, refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain FROM oauthtoken";
-
-/// Median ns/op of `zts` and `floor`, measured in alternating rounds of the same number of ops.
-fn measure(mut zts_op: impl FnMut(), mut floor_op: impl FnMut()) -> (f64, f64) {
-    for _ in 0..20 {
-        zts_op();
-        floor_op();
-    }
-    let start = Instant::now();
-    let mut ops = 0;
-    while start.elapsed().as_nanos() < ROUND_NANOS / 3 || ops == 0 {
-        zts_op();
-        ops += 1;
-    }
-    let per_round = (ops * 3).max(1);
-    let (mut z, mut f) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        for (samples, op) in [(&mut z, &mut zts_op as &mut dyn FnMut()), (&mut f, &mut floor_op as &mut dyn FnMut())] {
-            let t = Instant::now();
-            for _ in 0..per_round {
-                op();
-            }
-            samples.push(t.elapsed().as_nanos() as f64 / per_round as f64);
-        }
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        v[v.len() / 2]
-    };
-    (median(&mut z), median(&mut f))
-}
 
 fn populate(path: &str, n: usize) {
     let mut c = Connection::open(path).unwrap();

@@ -21,7 +21,9 @@ pub const ZTS_INVALID_TOKEN: i32 = 4;
 /// Another connection held the store's write lock for longer than the busy timeout.
 pub const ZTS_BUSY: i32 = 5;
 /// The file could not be opened, created, read or written: a missing directory, no permission, a
-/// read-only file or store, a directory where the file should be.
+/// read-only file or store, a directory where the file should be. For a mysql:// store: the server
+/// could not be reached or the connection was lost (the message says whether anything was written),
+/// access was denied, the database does not exist, or TLS refused the server.
 pub const ZTS_IO: i32 = 6;
 /// The file is not a usable SQLite database: empty, truncated, damaged, or not SQLite at all.
 pub const ZTS_CORRUPT: i32 = 7;

@@ -74,24 +74,30 @@ unsafe fn token(p: *const c_char) -> Result<Token> {
     Token::from_json(text(p, "token_json")?)
 }
 
-/// Opens the token store at `location` (a file path, or ":memory:" for a private in-memory store),
-/// creating it when it does not exist.
+/// Opens the token store at `location`: a file path, ":memory:" for a private in-memory store, or
+/// "mysql://USER:PASSWORD@HOST:PORT/DATABASE?table=NAME" for a table on a MySQL/MariaDB server shared
+/// by many hosts (user and password percent-encoded; table default "oauthtoken"; see docs/mysql.md).
+/// The store (file or table) is created when it does not exist.
 ///
 /// `options_json` may be NULL or a JSON object with any of: "busy_timeout_ms" (integer, default
-/// 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" ("auto",
-/// the default: every commit survives a power loss except an access-token refresh; "full": every
-/// commit; "normal": none, a power loss may undo the latest commits; a killed process never loses an
-/// acknowledged save under any setting), "refresh_lead_ms" (integer, default 5000: a token is due for a
-/// refresh when it expires within this many ms, the rule of the caller's SDK; the C# SDK's is 5),
-/// "refresh_lease_ms" (integer, default 15000: how long the first caller that finds a due token may
-/// refresh it while other callers wait for its save; 0 turns refresh coordination off). An unknown
-/// option or a wrong type gives ZTS_INVALID_ARGUMENT.
+/// 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" (files only:
+/// "auto", the default: every commit survives a power loss except an access-token refresh; "full":
+/// every commit; "normal": none, a power loss may undo the latest commits; a killed process never
+/// loses an acknowledged save under any setting); for mysql:// only: "password" (instead of one in the
+/// location), "ssl_mode" ("disabled", "required", "verify_ca", "verify_identity"; default disabled on a
+/// loopback host, required elsewhere) and "ssl_ca" (a PEM file); for both: "refresh_lead_ms" (integer,
+/// default 5000: a token is due for a refresh when it expires within this many ms, the rule of the
+/// caller's SDK; the C# SDK's is 5) and "refresh_lease_ms" (integer, default 15000: how long the first
+/// caller that finds a due token may refresh it while other callers wait for its save; 0 turns refresh
+/// coordination off). An unknown option, a wrong type or an option of the other kind of location gives
+/// ZTS_INVALID_ARGUMENT.
 ///
 /// On ZTS_OK `*out_store` receives a handle to release with `zts_close` (if `out_store` is NULL the
 /// store is opened, checked and closed again). Statuses: ZTS_INVALID_ARGUMENT, ZTS_IO (missing
-/// directory, permission, read-only file, a directory), ZTS_CORRUPT (empty, truncated or non-SQLite
-/// file), ZTS_INCOMPATIBLE (a newer zts schema or another schema), ZTS_BUSY, ZTS_INTERNAL. A file that
-/// is refused is never modified.
+/// directory, permission, read-only file, a directory; for mysql://: server unreachable, access
+/// denied, unknown database, TLS refused), ZTS_CORRUPT (empty, truncated or non-SQLite file),
+/// ZTS_INCOMPATIBLE (a newer zts schema or another schema), ZTS_BUSY, ZTS_INTERNAL. A file or table
+/// that is refused is never modified.
 #[no_mangle]
 pub unsafe extern "C" fn zts_open(
     location: *const c_char,

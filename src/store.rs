@@ -7,7 +7,7 @@ use crate::engine::sqlite::SqliteEngine;
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{shown, Error, Result};
 use crate::lease::{self, Lease, Policy};
-use crate::options::Options;
+use crate::options::{Options, MYSQL_ONLY, SQLITE_ONLY};
 use crate::rules;
 use crate::token::Token;
 use std::sync::{Mutex, MutexGuard};
@@ -18,8 +18,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the SQLite store at `location`, or a private in-memory one for ":memory:".
+    /// Opens (or creates) the store at `location`: a table on a MySQL/MariaDB server for a
+    /// `mysql://` location, else the SQLite file at that path, or a private in-memory one for ":memory:".
     pub fn open(location: &str, options: &Options) -> Result<Store> {
+        if location.starts_with("mysql://") {
+            options.refuse(&SQLITE_ONLY, "a mysql:// location (the server decides durability)")?;
+            return Ok(Store::with_engine(open_mysql(location, options)?, options));
+        }
+        options.refuse(&MYSQL_ONLY, "a store file (it is for mysql:// locations)")?;
         let engine = SqliteEngine::open(location, options)?;
         Ok(Store::with_engine(Box::new(engine), options))
     }
@@ -117,6 +123,16 @@ impl Store {
         txn.commit()?;
         Ok(removed)
     }
+}
+
+#[cfg(feature = "mysql")]
+fn open_mysql(location: &str, options: &Options) -> Result<Box<dyn Engine>> {
+    Ok(Box::new(crate::engine::mysql::MysqlEngine::open(location, options)?))
+}
+
+#[cfg(not(feature = "mysql"))]
+fn open_mysql(_location: &str, _options: &Options) -> Result<Box<dyn Engine>> {
+    Err(Error::invalid_argument("this zts was built without MySQL support (cargo feature \"mysql\")"))
 }
 
 /// The stored row a save applies to: by id when the token has one, else by the SDK rules.
@@ -227,6 +243,14 @@ mod tests {
 
     fn token(json: &str) -> Token {
         Token::from_json(json).unwrap()
+    }
+
+    #[cfg(not(feature = "mysql"))]
+    #[test]
+    fn a_mysql_location_needs_the_mysql_feature() {
+        let Err(e) = Store::open("mysql://u:secret@127.0.0.1/d", &Options::default()) else { panic!("opened") };
+        assert_eq!(e.status, crate::error::Status::InvalidArgument);
+        assert!(e.message.contains("feature \"mysql\"") && !e.message.contains("secret"), "{e}");
     }
 
     #[test]

@@ -225,7 +225,11 @@ fn killed_writers_lose_no_acknowledged_change() {
             acknowledged += expected.read(BufReader::new(writer.stdout.take().unwrap()));
             killed += 1;
         }
-        assert_eq!(integrity(&path), "ok", "round {round}: integrity_check after the kills");
+        // Writers killed before any of them created the store leave no file (and rusqlite would make
+        // an empty one).
+        if std::path::Path::new(&path).exists() {
+            assert_eq!(integrity(&path), "ok", "round {round}: integrity_check after the kills");
+        }
         let store = Store::open(&path, &Options::default()).expect("the store opens after a kill");
         in_flight += expected.in_flight.len();
         committed += expected.check(&store, round);

@@ -1,5 +1,8 @@
 //! Several processes save the same users at the same moment: one row per user, no lost update,
-//! unique ids. The test re-runs its own binary as the worker processes.
+//! unique ids, on SQLite and (when tests/mysql/server.sh set ZTS_MYSQL_URL) on MySQL. The test re-runs
+//! its own binary as the worker processes.
+
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::process::Command;
@@ -28,14 +31,12 @@ fn token(pairs: &[(&str, String)]) -> Token {
 
 /// One worker process: for each round, saves every shared user (by user_name, as the SDK's grant
 /// flow does) setting only its own field, then inserts its own new users.
-fn work(path: &str, worker: usize, start_at_ms: u128) {
+fn work(path: &str, options: &str, worker: usize, start_at_ms: u128) {
     // All workers start at the same moment, so their saves overlap.
     while now_ms() < start_at_ms {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    let store =
-        Store::open(path, &Options::from_json(Some(r#"{"busy_timeout_ms": 30000, "synchronous": "normal"}"#)).unwrap())
-            .unwrap();
+    let store = Store::open(path, &Options::from_json(Some(options)).unwrap()).unwrap();
     for round in 0..ROUNDS {
         for user in 0..SHARED_USERS {
             let t = token(&[
@@ -64,10 +65,11 @@ fn work(path: &str, worker: usize, start_at_ms: u128) {
 #[test]
 fn race_worker() {
     // Runs only as a child of `processes_saving_the_same_users_at_once`.
-    if let (Ok(path), Ok(worker), Ok(start)) =
-        (std::env::var("ZTS_RACE_PATH"), std::env::var("ZTS_RACE_WORKER"), std::env::var("ZTS_RACE_START_MS"))
+    let var = |name| std::env::var(name);
+    if let (Ok(path), Ok(options), Ok(worker), Ok(start)) =
+        (var("ZTS_RACE_PATH"), var("ZTS_RACE_OPTIONS"), var("ZTS_RACE_WORKER"), var("ZTS_RACE_START_MS"))
     {
-        work(&path, worker.parse().unwrap(), start.parse().unwrap());
+        work(&path, &options, worker.parse().unwrap(), start.parse().unwrap());
     }
 }
 
@@ -81,13 +83,25 @@ fn processes_saving_the_same_users_at_once() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tokens.db").to_str().unwrap().to_owned();
+    race(&path, r#"{"busy_timeout_ms": 30000, "synchronous": "normal"}"#);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn processes_saving_the_same_users_at_once_on_mysql() {
+    let Some(server) = support::MysqlServer::from_env() else { return };
+    race(&server.fresh_location("race"), r#"{"busy_timeout_ms": 30000}"#);
+}
+
+fn race(path: &str, options: &str) {
     // No store exists yet: the workers also race to create it.
     let start_at = now_ms() + 500;
     let children: Vec<_> = (0..WORKERS)
         .map(|worker| {
             Command::new(std::env::current_exe().unwrap())
                 .args(["--exact", "race_worker", "--nocapture", "--test-threads=1"])
-                .env("ZTS_RACE_PATH", &path)
+                .env("ZTS_RACE_PATH", path)
+                .env("ZTS_RACE_OPTIONS", options)
                 .env("ZTS_RACE_WORKER", worker.to_string())
                 .env("ZTS_RACE_START_MS", start_at.to_string())
                 .stdout(std::process::Stdio::null())
@@ -99,7 +113,7 @@ fn processes_saving_the_same_users_at_once() {
         assert!(child.wait().unwrap().success(), "a worker failed");
     }
 
-    let store = Store::open(&path, &Options::default()).unwrap();
+    let store = Store::open(path, &Options::default()).unwrap();
     let all = store.list().unwrap();
     assert_eq!(all.len(), SHARED_USERS + WORKERS * OWN_USERS, "one row per user");
     let ids: HashSet<_> = all.iter().map(|t| t.id.clone().unwrap()).collect();
@@ -116,5 +130,4 @@ fn processes_saving_the_same_users_at_once() {
             assert_eq!(json[field], value(worker, ROUNDS - 1).as_str(), "user {user}: {field} lost an update");
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

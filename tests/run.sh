@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints; the Rust tests (rules, vectors, files, multi-process race, 200
-# SIGKILLed writers, header freshness); the C tests under valgrind; each language binding's own suite
-# (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
-# the zts command against the real Python and Node.js SDKs; then the cross-language checks (one store
-# seen from every language, hostile input, busy timeout, a polyglot soak); the refresh coordination of
-# 24 SDK processes (tests/refresh); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
+# SIGKILLed writers, header freshness); the MySQL/MariaDB suite on a throwaway server (vectors, race and
+# refresh leases on both engines, errors, adoption, TLS, restarts, lost commits, the SDK DBStore side by
+# side); the C tests under valgrind; each language binding's own suite (Python, Node.js, Java, PHP, C#:
+# vectors, SDK semantics, real SDKs end to end where installable, leaks); the zts command against the
+# real Python and Node.js SDKs; then the cross-language checks (one store seen from every language,
+# hostile input, busy timeout, a polyglot soak); the refresh coordination of 24 SDK processes
+# (tests/refresh); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
 # ZTS_SOAK_SECONDS (default 60), ZTS_CRASH_KILLS (200) and ZTS_FUZZ_SECONDS (30 per target) make the
 # soak, the kills and the fuzzing longer.
 # Usage: bash tests/run.sh
@@ -43,6 +45,7 @@ rust_tests() {
     return "$status"
 }
 run_suite rust-tests rust_tests
+run_suite mysql bash tests/mysql/run.sh
 run_suite c-tests bash tests/c/run.sh
 run_suite python-binding bash bindings/python/run_tests.sh
 run_suite node-binding bash bindings/node/run_tests.sh

@@ -1,5 +1,7 @@
 //! Replays tests/vectors/store.json through the C ABI functions (the same vectors the C tests and the
-//! bindings replay).
+//! bindings replay), on SQLite and, when tests/mysql/server.sh set ZTS_MYSQL_URL, on MySQL/MariaDB.
+
+mod support;
 
 use serde_json::{Map, Value};
 use std::ffi::{c_char, CStr, CString};
@@ -33,13 +35,27 @@ fn check_token(actual: &Value, expected: &Value, at: &str) {
 
 #[test]
 fn shared_vectors() {
+    replay(|_| ":memory:".to_owned());
+}
+
+/// The same vectors on MySQL, each case in a new table of its own.
+#[test]
+fn shared_vectors_on_mysql() {
+    let Some(server) = support::MysqlServer::from_env() else { return };
+    replay(|index| server.fresh_location(&format!("vectors_{index}")));
+}
+
+/// Replays every case on a new store at `location(case index)`.
+fn replay(location: impl Fn(usize) -> String) {
     let doc: Value = serde_json::from_str(include_str!("vectors/store.json")).unwrap();
     let mut steps_run = 0;
-    for case in doc["cases"].as_array().unwrap() {
+    for (case_index, case) in doc["cases"].as_array().unwrap().iter().enumerate() {
         let name = case["name"].as_str().unwrap();
         let mut store = ptr::null_mut();
-        let location = CString::new(":memory:").unwrap();
-        assert_eq!(unsafe { zts_open(location.as_ptr(), ptr::null(), &mut store, ptr::null_mut()) }, 0);
+        let location = CString::new(location(case_index)).unwrap();
+        let mut err = ptr::null_mut();
+        let opened = unsafe { zts_open(location.as_ptr(), ptr::null(), &mut store, &mut err) };
+        assert_eq!(opened, 0, "{name}: {:?}", unsafe { take(err) });
         for (index, step) in case["steps"].as_array().unwrap().iter().enumerate() {
             let at = format!("{name} / step {}", index + 1);
             let op = step["op"].as_str().unwrap();

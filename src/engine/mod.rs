@@ -2,6 +2,8 @@
 //! It knows nothing of the SDK rules (those live in `rules` and `store`), so another engine, such as a
 //! networked one, only has to provide these primitives with the same atomicity.
 
+#[cfg(feature = "mysql")]
+pub mod mysql;
 pub mod sqlite;
 
 use crate::error::Result;
@@ -46,6 +48,17 @@ impl Key<'_> {
         };
         held.as_deref() == Some(self.value())
     }
+}
+
+/// The (column, value) pairs an update sets: the non-null fields of `changes`, id excepted. Only those:
+/// rewriting unchanged indexed columns would cost an index update each.
+pub fn columns_to_set(changes: &Token) -> Vec<(&'static str, &str)> {
+    crate::token::FIELDS
+        .iter()
+        .zip(changes.values())
+        .skip(1)
+        .filter_map(|(column, value)| value.as_deref().map(|v| (*column, v)))
+        .collect()
 }
 
 /// Reads that run on their own (each one statement, so each sees one consistent state).

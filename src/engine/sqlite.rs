@@ -2,7 +2,7 @@
 //! key, BEGIN IMMEDIATE around every write. Opening checks the file before SQLite touches it, creates a
 //! new store atomically with mode 0600, adopts an SDK-made table, and migrates older zts files in place.
 
-use crate::engine::{Engine, Key, WriteTxn};
+use crate::engine::{columns_to_set, Engine, Key, WriteTxn};
 use crate::error::{Error, Result};
 use crate::lease::Lease;
 use crate::options::{Options, Synchronous};
@@ -546,13 +546,7 @@ impl WriteTxn for SqliteTxn<'_> {
     }
 
     fn update(&self, id: &str, changes: &Token) -> Result<()> {
-        // Only the given columns: rewriting unchanged indexed columns would cost an index update each.
-        let set: Vec<(&str, &str)> = FIELDS
-            .iter()
-            .zip(changes.values())
-            .skip(1)
-            .filter_map(|(column, value)| value.as_deref().map(|v| (*column, v)))
-            .collect();
+        let set = columns_to_set(changes);
         if set.is_empty() {
             return Ok(());
         }

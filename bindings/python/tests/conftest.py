@@ -54,13 +54,14 @@ def start_fake_accounts(tmp_path):
         server.stop()
 
 
-def run_sdk_flow(store_kind, store_path, server, token, then="get_token"):
-    """Runs sdk_flow.py in a new Python process; returns its JSON result."""
+def run_sdk_flow(store_kind, store_path, server, token, then="get_token", cwd=None):
+    """Runs sdk_flow.py in a new Python process; returns its JSON result. `store_path` may also be a
+    mysql:// location, with `cwd` a directory for the SDK's files."""
     spec = {"store": store_kind, "path": str(store_path), "port": server.port, "token": token, "then": then}
     # cwd: the SDK's default resource path is the working directory; keep its files out of the repo.
     completed = subprocess.run(
         [sys.executable, str(SDK_FLOW), json.dumps(spec)],
-        cwd=str(Path(store_path).parent),
+        cwd=str(cwd or Path(store_path).parent),
         capture_output=True,
         text=True,
         timeout=60,

@@ -2,11 +2,14 @@
 
 Each SDK run is a new Python process (sdk_flow.py): the SDK's Initializer is global. Every flow runs
 twice, with ZohoTokenStore and with the SDK's own FileStore, each against its own fresh fake server;
-the same assertions hold for both, and both must end with the same logical tokens.
+the same assertions hold for both, and both must end with the same logical tokens. With ZTS_MYSQL_URL
+set (tests/mysql/run.sh), ZohoTokenStore keeps its tokens in a new table on that MySQL server.
 """
 
 import csv
+import os
 import time
+import uuid
 from urllib.parse import parse_qs
 
 from conftest import run_sdk_flow
@@ -29,11 +32,14 @@ class Flow:
     def __init__(self, kind, directory, server):
         directory.mkdir()
         self.kind, self.server = kind, server
+        self.directory = directory
         self.path = directory / ("tokens.db" if kind == "zts" else "tokens.csv")
+        if kind == "zts" and os.environ.get("ZTS_MYSQL_URL"):
+            self.path = "%s?table=e2e_%s" % (os.environ["ZTS_MYSQL_URL"], uuid.uuid4().hex[:12])
         self.seen_requests = 0
 
     def run(self, token, then="get_token"):
-        result = run_sdk_flow(self.kind, self.path, self.server, token, then)
+        result = run_sdk_flow(self.kind, self.path, self.server, token, then, cwd=self.directory)
         assert result["errors"] == [], result  # the SDK only logs a failed save_token
         return result
 
