@@ -10,6 +10,7 @@ mod common;
 use common::{call, measure, Rng, ROUNDS};
 use rusqlite::{params, Connection, TransactionBehavior};
 use std::ffi::CString;
+use std::time::Instant;
 use std::ptr;
 use zts::ffi::*;
 
