@@ -10,8 +10,8 @@ mod common;
 use common::{call, measure, Rng, ROUNDS};
 use rusqlite::{params, Connection, TransactionBehavior};
 use std::ffi::CString;
-use std::time::Instant;
 use std::ptr;
+use std::time::Instant;
 use zts::ffi::*;
 
 fn read_row(r: &rusqlite::Row) -> rusqlite::Result<[Option<String>; 10]> {

@@ -1,7 +1,10 @@
 //! Refresh leases: which finds take one, who waits, what ends one, and that processes sharing a token
-//! refresh it once per expiry. Location: a store file per test, or `ZTS_TEST_LOCATION_PREFIX` + name
-//! for another engine.
+//! refresh it once per expiry. Each test runs on a store file, and all of them once more on a MySQL
+//! table when tests/mysql/server.sh runs the tests (ZTS_MYSQL_URL).
 
+mod support;
+
+use std::cell::RefCell;
 use std::process::Command;
 use std::sync::Arc;
 use std::thread;
@@ -20,8 +23,21 @@ fn open(path: &str, options: &str) -> Store {
     Store::open(path, &Options::from_json(Some(options)).unwrap()).unwrap()
 }
 
+thread_local! {
+    /// The MySQL server the tests of this thread run on; None: store files.
+    static MYSQL: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A new, empty store location for a test.
+fn location(name: &str) -> String {
+    match MYSQL.with(|m| m.borrow().clone()) {
+        Some(url) => support::MysqlServer { url }.fresh_location(&format!("lease_{}", name.replace('-', "_"))),
+        None => dir(name).join("t.db").to_string_lossy().into_owned(),
+    }
+}
+
 fn store(name: &str, options: &str) -> (Store, String) {
-    let path = dir(name).join("t.db").to_string_lossy().into_owned();
+    let path = location(name);
     (open(&path, options), path)
 }
 
@@ -281,9 +297,8 @@ fn processes_sharing_a_token_refresh_it_once_per_expiry() {
         work(args[0], args[1], args[2]);
         return;
     }
-    let d = dir("procs");
-    let path = d.join("t.db").to_string_lossy().into_owned();
-    let log = d.join("refreshes.log").to_string_lossy().into_owned();
+    let path = location("procs");
+    let log = dir("procs-log").join("refreshes.log").to_string_lossy().into_owned();
     std::fs::write(&log, "").unwrap();
     let store = open(&path, "{}");
     let id = store.save(&refreshable("shared", Some("AT0"), now_ms() - 1)).unwrap().id.unwrap();
@@ -311,4 +326,20 @@ fn processes_sharing_a_token_refresh_it_once_per_expiry() {
         "{WORKERS} processes refreshed {} times for {EXPIRIES} expiries",
         lines.lines().count()
     );
+}
+
+#[test]
+fn every_lease_test_on_mysql() {
+    let Some(server) = support::MysqlServer::from_env() else { return };
+    MYSQL.with(|m| *m.borrow_mut() = Some(server.url.clone()));
+    a_token_that_is_not_due_is_never_leased();
+    the_first_find_of_a_due_token_leases_it_and_the_refresh_save_ends_the_lease();
+    the_lead_decides_what_is_due();
+    a_caller_whose_sdk_will_not_refresh_never_makes_others_wait();
+    a_waiter_gets_the_token_the_holder_saves_about_one_round_trip_later();
+    when_the_holder_never_saves_one_waiter_takes_over_after_the_lease();
+    a_delete_or_purge_never_leaves_a_waiter_stuck();
+    a_first_start_with_the_same_refresh_token_exchanges_once();
+    coordination_is_off_with_a_zero_lease_and_on_read_only_stores();
+    processes_sharing_a_token_refresh_it_once_per_expiry();
 }

@@ -11,7 +11,7 @@ if [ -z "${ZTS_MYSQL_URL:-}" ]; then
     exec bash tests/mysql/server.sh bash tests/mysql/run.sh
 fi
 
-cargo test --release --test mysql --test vectors --test race
+cargo test --release --test mysql --test vectors --test race --test lease
 
 VENV=target/mysql-venv
 python3 -m venv "$VENV" || { echo "python3 -m venv failed; apt-get install python3-venv" >&2; exit 1; }

@@ -50,6 +50,7 @@ impl MysqlServer {
         conn.query_drop(format!("DROP TABLE IF EXISTS `{table}`")).unwrap();
         // zts_store exists once any store was opened.
         let _ = conn.exec_drop("DELETE FROM zts_store WHERE token_table = ?", (table,));
+        let _ = conn.exec_drop("DELETE FROM zts_lease WHERE token_table = ?", (table,));
     }
 }
 
