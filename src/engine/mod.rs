@@ -3,6 +3,7 @@
 //! networked one, only has to provide these primitives with the same atomicity.
 
 pub mod sqlite;
+pub mod write_queue;
 
 use crate::error::Result;
 use crate::token::Token;
