@@ -74,6 +74,8 @@ pub trait WriteTxn {
     /// Removes every row; returns how many there were.
     fn purge(&self) -> Result<usize>;
     /// Whether the commit will be as durable as a `needs_sync` write asked for under these options.
+    /// When false, the caller drops this transaction and starts again at once with a sync, and the
+    /// engine may keep its place in the write queue for that (the SQLite engine does).
     fn commit_as_durable_as_needed(&self) -> bool;
     fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -2,7 +2,7 @@
 //! key, BEGIN IMMEDIATE around every write. Opening checks the file before SQLite touches it, creates a
 //! new store atomically with mode 0600, adopts an SDK-made table, and migrates older zts files in place.
 
-use crate::engine::write_queue::{Turn, WriteQueue};
+use crate::engine::write_queue::{HeldTurn, Turn, WriteQueue};
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{Error, Result};
 use crate::options::{Options, Synchronous};
@@ -70,11 +70,20 @@ pub struct SqliteEngine {
     /// Orders this handle's writes with every other writer of the file (None: read-only, in memory,
     /// or the lock file cannot be used).
     queue: Option<WriteQueue>,
+    /// The turn of a write rolled back to be retried at once with a sync (see `HeldTurn`).
+    kept_turn: Cell<Option<Turn>>,
 }
 
 impl SqliteEngine {
     fn new(conn: Connection, path: String, options: &Options) -> SqliteEngine {
-        SqliteEngine { conn, path, options: options.clone(), synchronous: Cell::new(""), queue: None }
+        SqliteEngine {
+            conn,
+            path,
+            options: options.clone(),
+            synchronous: Cell::new(""),
+            queue: None,
+            kept_turn: Cell::new(None),
+        }
     }
 
     pub fn open(location: &str, options: &Options) -> Result<SqliteEngine> {
@@ -450,10 +459,12 @@ fn lookup(conn: &Connection, key: Key<'_>) -> rusqlite::Result<Option<Token>> {
 
 impl Engine for SqliteEngine {
     fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>> {
+        self.kept_turn.take(); // no retry came: let the next writer go
         lookup(&self.conn, key).map_err(|e| self.error(e))
     }
 
     fn list(&mut self) -> Result<Vec<Token>> {
+        self.kept_turn.take();
         let run = || -> rusqlite::Result<Vec<Token>> {
             let mut stmt = self.conn.prepare_cached(concat!(
                 "SELECT ",
@@ -479,10 +490,10 @@ impl Engine for SqliteEngine {
         // The turn in the queue and SQLite's lock share one busy timeout.
         let timeout = Duration::from_millis(options.busy_timeout_ms.into());
         let deadline = Instant::now() + timeout;
-        let turn = match self.queue.as_mut().map(|queue| queue.turn(deadline)) {
-            Some(Err(_)) => return Err(queue_busy(&path, &options)),
-            Some(Ok(turn)) => turn,
-            None => None,
+        let turn = match (self.kept_turn.take(), self.queue.as_mut()) {
+            (Some(kept), _) => Some(kept),
+            (None, Some(queue)) => queue.turn(deadline).map_err(|_| queue_busy(&path, &options))?,
+            (None, None) => None,
         };
         let left = deadline.saturating_duration_since(Instant::now());
         let waited = left + Duration::from_millis(1) < timeout;
@@ -495,14 +506,15 @@ impl Engine for SqliteEngine {
             self.conn.busy_timeout(timeout).map_err(|e| sql_error(e, &path, &options))?;
         }
         let tx = tx.map_err(|e| sql_error(e, &path, &options))?;
-        Ok(Box::new(SqliteTxn { tx, _turn: turn, path, options, as_durable_as_needed: synced }))
+        let turn = HeldTurn::new(turn, &self.kept_turn);
+        Ok(Box::new(SqliteTxn { tx, turn, path, options, as_durable_as_needed: synced }))
     }
 }
 
 struct SqliteTxn<'c> {
     tx: rusqlite::Transaction<'c>,
     /// Given up after `tx` ends (fields drop in order): the next writer starts after our commit.
-    _turn: Option<Turn>,
+    turn: HeldTurn<'c>,
     path: String,
     options: Options,
     /// The commit syncs, or the options say no commit needs to ("normal").
@@ -589,11 +601,15 @@ impl WriteTxn for SqliteTxn<'_> {
     }
 
     fn commit_as_durable_as_needed(&self) -> bool {
+        if !self.as_durable_as_needed {
+            self.turn.keep_for_retry(); // the caller starts again at once, with a sync
+        }
         self.as_durable_as_needed
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
         let (path, options) = (self.path.clone(), self.options.clone());
+        self.turn.release_at_end();
         self.tx.commit().map_err(|e| sql_error(e, &path, &options))
     }
 }

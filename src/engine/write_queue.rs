@@ -18,6 +18,7 @@
 //! The queue orders zts's writers; it does not guard the data. SQLite's own lock still does that, so a
 //! tool writing the file without the queue is safe, only not ordered.
 
+use std::cell::Cell;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -40,9 +41,10 @@ pub const SWITCH: &str = "ZTS_WRITE_QUEUE";
 /// The queue of one store handle.
 pub struct WriteQueue {
     file: Arc<File>,
-    /// The helper thread of a wait that timed out, still blocked in the kernel (a writer elsewhere is
-    /// stuck). The next turn waits for it to end before starting another, so each handle has at most one.
-    straggler: Option<Arc<Handoff>>,
+    /// The thread that blocks in the kernel for this handle, started at the first wait that cannot be
+    /// granted at once, ended with the handle. One per handle: a wait that timed out leaves it blocked
+    /// until the lock comes (a writer elsewhere is stuck), and the next wait waits for it first.
+    waiter: Option<Arc<Waiter>>,
 }
 
 /// A writer's turn: held until dropped, after the transaction's commit or rollback.
@@ -77,18 +79,12 @@ impl WriteQueue {
         if !file.metadata().ok()?.is_file() {
             return None;
         }
-        Some(WriteQueue { file: Arc::new(file), straggler: None })
+        Some(WriteQueue { file: Arc::new(file), waiter: None })
     }
 
     /// Waits for this writer's turn until `deadline`. `Ok(None)`: the lock file failed (an I/O error),
     /// so this write goes without the queue.
     pub fn turn(&mut self, deadline: Instant) -> Result<Option<Turn>, TimedOut> {
-        if let Some(straggler) = &self.straggler {
-            if !straggler.wait_until_finished(deadline) {
-                return Err(TimedOut);
-            }
-            self.straggler = None;
-        }
         match self.wait_for_turn(deadline) {
             Ok(Some(turn)) => Ok(Some(turn)),
             Ok(None) => Err(TimedOut),
@@ -141,34 +137,152 @@ impl WriteQueue {
         if set_lock(&self.file, lock, start, len, false)? {
             return Ok(true);
         }
-        let handoff = Arc::new(Handoff::default());
-        let (file, shared) = (self.file.clone(), handoff.clone());
-        thread::Builder::new().name("zts-write-queue".into()).stack_size(64 * 1024).spawn(move || {
-            let got = set_lock(&file, lock, start, len, true);
-            let mut state = shared.state();
-            if state.abandoned {
-                if matches!(got, Ok(true)) {
-                    let _ = set_lock(&file, Lock::Unlock, start, len, false);
-                }
-            } else {
-                state.got = Some(got);
+        let waiter = match &self.waiter {
+            Some(waiter) => waiter.clone(),
+            None => {
+                let waiter = Arc::new(Waiter::default());
+                let (file, shared) = (self.file.clone(), waiter.clone());
+                thread::Builder::new()
+                    .name("zts-write-queue".into())
+                    .stack_size(64 * 1024)
+                    .spawn(move || shared.serve(&file))?;
+                self.waiter.insert(waiter).clone()
             }
-            state.finished = true;
-            shared.changed.notify_all();
-        })?;
-        let mut state = handoff.state();
+        };
+        waiter.take(Request { lock, start, len }, deadline)
+    }
+}
+
+impl Drop for WriteQueue {
+    fn drop(&mut self) {
+        if let Some(waiter) = &self.waiter {
+            waiter.state().closed = true;
+            waiter.changed.notify_all();
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Request {
+    lock: Lock,
+    start: i64,
+    len: i64,
+}
+
+/// Between a handle and its waiter thread.
+#[derive(Default)]
+struct Waiter {
+    state: Mutex<WaiterState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct WaiterState {
+    /// A lock to take, blocking, until the thread picks it up.
+    request: Option<Request>,
+    /// The thread is blocked in the kernel for a request.
+    busy: bool,
+    /// The outcome, until the handle takes it.
+    got: Option<io::Result<bool>>,
+    /// The handle stopped waiting: the thread lets go of the lock it gets.
+    abandoned: bool,
+    /// The handle is gone: the thread ends.
+    closed: bool,
+}
+
+impl Waiter {
+    fn state(&self) -> MutexGuard<'_, WaiterState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wait<'a>(&self, state: MutexGuard<'a, WaiterState>, deadline: Instant) -> MutexGuard<'a, WaiterState> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        self.changed.wait_timeout(state, left).unwrap_or_else(PoisonError::into_inner).0
+    }
+
+    /// The handle's side: has the thread take the lock, and waits for it until `deadline`.
+    fn take(&self, request: Request, deadline: Instant) -> io::Result<bool> {
+        let mut state = self.state();
+        while state.busy {
+            // An earlier wait that timed out is still blocked: a writer elsewhere is stuck.
+            if Instant::now() >= deadline {
+                return Ok(false);
+            }
+            state = self.wait(state, deadline);
+        }
+        state.request = Some(request);
+        self.changed.notify_all();
         loop {
             if let Some(got) = state.got.take() {
                 return got;
             }
-            let now = Instant::now();
-            if now >= deadline {
-                state.abandoned = true;
-                drop(state);
-                self.straggler = Some(handoff);
+            if Instant::now() >= deadline {
+                if state.request.take().is_none() {
+                    state.abandoned = true; // the thread is blocked on it
+                }
                 return Ok(false);
             }
-            state = handoff.changed.wait_timeout(state, deadline - now).unwrap_or_else(PoisonError::into_inner).0;
+            state = self.wait(state, deadline);
+        }
+    }
+
+    /// The thread's side: takes each requested lock, blocking, until the handle is closed.
+    fn serve(&self, file: &File) {
+        let mut state = self.state();
+        loop {
+            let Some(request) = state.request.take() else {
+                if state.closed {
+                    return;
+                }
+                state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+                continue;
+            };
+            state.busy = true;
+            drop(state);
+            let got = set_lock(file, request.lock, request.start, request.len, true);
+            state = self.state();
+            state.busy = false;
+            if std::mem::take(&mut state.abandoned) {
+                if matches!(got, Ok(true)) {
+                    let _ = set_lock(file, Lock::Unlock, request.start, request.len, false);
+                }
+            } else {
+                state.got = Some(got);
+            }
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// A turn as a write transaction holds it. When the transaction is rolled back to be started again at
+/// once (`Store::save` starting over with a sync), the turn is kept in `kept` for the retry, instead of
+/// going to the back of the queue; the engine gives it up at its next call if no retry comes.
+pub struct HeldTurn<'e> {
+    turn: Option<Turn>,
+    kept: &'e Cell<Option<Turn>>,
+    keep: Cell<bool>,
+}
+
+impl<'e> HeldTurn<'e> {
+    pub fn new(turn: Option<Turn>, kept: &'e Cell<Option<Turn>>) -> HeldTurn<'e> {
+        HeldTurn { turn, kept, keep: Cell::new(false) }
+    }
+
+    /// Keeps the turn for the next transaction when this one ends without a commit.
+    pub fn keep_for_retry(&self) {
+        self.keep.set(true);
+    }
+
+    /// Gives the turn up when this transaction ends, even in a rollback.
+    pub fn release_at_end(&self) {
+        self.keep.set(false);
+    }
+}
+
+impl Drop for HeldTurn<'_> {
+    fn drop(&mut self) {
+        if self.keep.get() {
+            self.kept.set(self.turn.take());
         }
     }
 }
@@ -176,40 +290,6 @@ impl WriteQueue {
 impl Drop for Turn {
     fn drop(&mut self) {
         let _ = set_lock(&self.file, Lock::Unlock, self.slot, 1, false);
-    }
-}
-
-/// Between a caller and the helper thread blocked in the kernel for it.
-#[derive(Default)]
-struct Handoff {
-    state: Mutex<HandoffState>,
-    changed: Condvar,
-}
-
-#[derive(Default)]
-struct HandoffState {
-    /// The helper's result, until the caller takes it.
-    got: Option<io::Result<bool>>,
-    /// The caller stopped waiting: the helper lets go of whatever it gets.
-    abandoned: bool,
-    finished: bool,
-}
-
-impl Handoff {
-    fn state(&self) -> MutexGuard<'_, HandoffState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn wait_until_finished(&self, deadline: Instant) -> bool {
-        let mut state = self.state();
-        while !state.finished {
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            state = self.changed.wait_timeout(state, deadline - now).unwrap_or_else(PoisonError::into_inner).0;
-        }
-        true
     }
 }
 
