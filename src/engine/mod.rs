@@ -5,6 +5,7 @@
 #[cfg(feature = "mysql")]
 pub mod mysql;
 pub mod sqlite;
+pub mod write_queue;
 
 use crate::error::Result;
 use crate::lease::Lease;
@@ -115,6 +116,8 @@ pub trait WriteTxn {
     /// Ends the leases with these keys (absent ones are fine).
     fn end_leases(&self, keys: &[String]) -> Result<()>;
     /// Whether the commit will be as durable as a `needs_sync` write asked for under these options.
+    /// When false, the caller drops this transaction and starts again at once with a sync, and the
+    /// engine may keep its place in the write queue for that (the SQLite engine does).
     fn commit_as_durable_as_needed(&self) -> bool;
     fn commit(self: Box<Self>) -> Result<()>;
 }

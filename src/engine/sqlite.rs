@@ -2,6 +2,7 @@
 //! key, BEGIN IMMEDIATE around every write. Opening checks the file before SQLite touches it, creates a
 //! new store atomically with mode 0600, adopts an SDK-made table, and migrates older zts files in place.
 
+use crate::engine::write_queue::{HeldTurn, Turn, WriteQueue};
 use crate::engine::{columns_to_set, Engine, Key, WriteTxn};
 use crate::error::{Error, Result};
 use crate::lease::Lease;
@@ -14,6 +15,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// PRAGMA application_id of a zts store: "zts1".
 pub const APPLICATION_ID: i32 = 0x7a74_7331;
@@ -69,11 +71,23 @@ pub struct SqliteEngine {
     options: Options,
     /// The PRAGMA synchronous now set on the connection ("" before the first).
     synchronous: Cell<&'static str>,
+    /// Orders this handle's writes with every other writer of the file (None: read-only, in memory,
+    /// or the lock file cannot be used).
+    queue: Option<WriteQueue>,
+    /// The turn of a write rolled back to be retried at once with a sync (see `HeldTurn`).
+    kept_turn: Cell<Option<Turn>>,
 }
 
 impl SqliteEngine {
     fn new(conn: Connection, path: String, options: &Options) -> SqliteEngine {
-        SqliteEngine { conn, path, options: options.clone(), synchronous: Cell::new("") }
+        SqliteEngine {
+            conn,
+            path,
+            options: options.clone(),
+            synchronous: Cell::new(""),
+            queue: None,
+            kept_turn: Cell::new(None),
+        }
     }
 
     pub fn open(location: &str, options: &Options) -> Result<SqliteEngine> {
@@ -113,8 +127,13 @@ impl SqliteEngine {
         let mode = if options.read_only { OpenFlags::SQLITE_OPEN_READ_ONLY } else { OpenFlags::SQLITE_OPEN_READ_WRITE };
         let flags = mode | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(location, flags).map_err(|e| sql_error(e, location, options))?;
-        let engine = SqliteEngine::new(conn, location.to_owned(), options);
+        let mut engine = SqliteEngine::new(conn, location.to_owned(), options);
         engine.configure()?;
+        if !options.read_only {
+            // The lock file gets the store's permissions (0600 for a store zts created).
+            let mode = fs::metadata(location).map(|m| m.permissions().mode() & 0o666).unwrap_or(0o600);
+            engine.queue = WriteQueue::open(Path::new(location), mode);
+        }
         let marks = engine.marks()?;
         if marks.needs_migration() {
             if options.read_only {
@@ -403,6 +422,16 @@ fn sql_error(e: rusqlite::Error, path: &str, options: &Options) -> Error {
     }
 }
 
+fn queue_busy(path: &str, options: &Options) -> Error {
+    Error::new(
+        crate::error::Status::Busy,
+        format!(
+            "{path} is locked by other writers ahead in the write queue; gave up after busy_timeout_ms={}",
+            options.busy_timeout_ms
+        ),
+    )
+}
+
 fn row_to_token(row: &Row<'_>) -> rusqlite::Result<Token> {
     let mut values: [Option<String>; 10] = Default::default();
     for (index, slot) in values.iter_mut().enumerate() {
@@ -444,6 +473,7 @@ fn row_to_lease(row: &Row<'_>) -> rusqlite::Result<Lease> {
 
 impl Engine for SqliteEngine {
     fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>> {
+        self.kept_turn.take(); // no retry came: let the next writer go
         lookup(&self.conn, key).map_err(|e| self.error(e))
     }
 
@@ -462,6 +492,7 @@ impl Engine for SqliteEngine {
     }
 
     fn list(&mut self) -> Result<Vec<Token>> {
+        self.kept_turn.take();
         let run = || -> rusqlite::Result<Vec<Token>> {
             let mut stmt = self.conn.prepare_cached(concat!(
                 "SELECT ",
@@ -484,16 +515,34 @@ impl Engine for SqliteEngine {
         let synced = needs_sync || self.options.synchronous != Synchronous::Auto;
         let path = self.path.clone();
         let options = self.options.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| sql_error(e, &path, &options))?;
-        Ok(Box::new(SqliteTxn { tx, path, options, as_durable_as_needed: synced }))
+        // The turn in the queue and SQLite's lock share one busy timeout.
+        let timeout = Duration::from_millis(options.busy_timeout_ms.into());
+        let deadline = Instant::now() + timeout;
+        let turn = match (self.kept_turn.take(), self.queue.as_mut()) {
+            (Some(kept), _) => Some(kept),
+            (None, Some(queue)) => queue.turn(deadline).map_err(|_| queue_busy(&path, &options))?,
+            (None, None) => None,
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        let waited = left + Duration::from_millis(1) < timeout;
+        if waited {
+            self.conn.busy_timeout(left).map_err(|e| sql_error(e, &path, &options))?;
+        }
+        // Unchecked: shares the connection, so the timeout can be set back whether BEGIN succeeded or not.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate);
+        if waited {
+            self.conn.busy_timeout(timeout).map_err(|e| sql_error(e, &path, &options))?;
+        }
+        let tx = tx.map_err(|e| sql_error(e, &path, &options))?;
+        let turn = HeldTurn::new(turn, &self.kept_turn);
+        Ok(Box::new(SqliteTxn { tx, turn, path, options, as_durable_as_needed: synced }))
     }
 }
 
 struct SqliteTxn<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// Given up after `tx` ends (fields drop in order): the next writer starts after our commit.
+    turn: HeldTurn<'c>,
     path: String,
     options: Options,
     /// The commit syncs, or the options say no commit needs to ("normal").
@@ -603,11 +652,15 @@ impl WriteTxn for SqliteTxn<'_> {
     }
 
     fn commit_as_durable_as_needed(&self) -> bool {
+        if !self.as_durable_as_needed {
+            self.turn.keep_for_retry(); // the caller starts again at once, with a sync
+        }
         self.as_durable_as_needed
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
         let (path, options) = (self.path.clone(), self.options.clone());
+        self.turn.release_at_end();
         self.tx.commit().map_err(|e| sql_error(e, &path, &options))
     }
 }
