@@ -8,6 +8,7 @@ if ! command -v cc >/dev/null; then
 fi
 command -v cargo >/dev/null || { echo "cargo (Rust) is required: https://rustup.rs" >&2; exit 1; }
 cargo build --release --quiet
+ln -sf libzts.so target/release/libzts.so.0 # the soname the program looks for at run time
 mkdir -p target/examples
 cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/quickstart.c -Ltarget/release -lzts \
    -Wl,-rpath,"$PWD/target/release" -o target/examples/quickstart

@@ -21,6 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cargo build --release --quiet
+# libzts.so's soname is libzts.so.0 (build.rs): the name the programs linked below look for at run time.
+ln -sf libzts.so target/release/libzts.so.0
 
 build=tests/c/build
 mkdir -p "$build"
