@@ -38,6 +38,7 @@ run_suite node-binding bash bindings/node/run_tests.sh
 run_suite java-binding bash bindings/java/run_tests.sh
 run_suite php-binding bash bindings/php/run_tests.sh
 run_suite csharp-binding bash bindings/csharp/run_tests.sh
+run_suite packaging bash packaging/test.sh
 run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
 run_suite fuzz bash tests/fuzz/run.sh
 run_suite miri bash tests/miri.sh

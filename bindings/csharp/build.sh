@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the binding with Mono's mcs into bindings/csharp/build/:
-#   ZohoSdkSurface.dll  the SDK surface the binding touches (tests only: the real SDK needs NuGet)
+#   ZOHOCRMSDK-8.0.dll  the SDK surface the binding touches (tests only: the real SDK needs NuGet),
+#                       under the real SDK's assembly name and version (0.0.0.0: the SDK sets none), so
+#                       the reference in Zts.dll resolves to the real SDK in a user's application
 #   Zts.dll             the binding (Store + ZohoTokenStore), with libzts.so copied next to it
 #   XlangDriver.exe     the cross-language driver (run it through ./xlang-driver)
 #   Zts.Tests.exe       the tests
@@ -21,7 +23,9 @@ fi
 mkdir -p "$OUT"
 cp "$LIBRARY" "$OUT/libzts.so"
 
-"${MCS[@]}" -target:library -out:"$OUT/ZohoSdkSurface.dll" "$HERE"/tests/sdk-surface/*.cs
-"${MCS[@]}" -target:library -out:"$OUT/Zts.dll" -r:"$OUT/ZohoSdkSurface.dll" "$HERE"/src/Zts/*.cs
+SDK="$OUT/ZOHOCRMSDK-8.0.dll"
+rm -f "$OUT/ZohoSdkSurface.dll" # the surface's former name
+"${MCS[@]}" -target:library -out:"$SDK" "$HERE"/tests/sdk-surface/*.cs
+"${MCS[@]}" -target:library -out:"$OUT/Zts.dll" -r:"$SDK" "$HERE"/src/Zts/*.cs
 "${MCS[@]}" -target:exe -out:"$OUT/XlangDriver.exe" -r:"$OUT/Zts.dll" "$HERE"/xlang/*.cs
-"${MCS[@]}" -target:exe -out:"$OUT/Zts.Tests.exe" -r:"$OUT/Zts.dll" -r:"$OUT/ZohoSdkSurface.dll" "$HERE"/tests/*.cs
+"${MCS[@]}" -target:exe -out:"$OUT/Zts.Tests.exe" -r:"$OUT/Zts.dll" -r:"$SDK" "$HERE"/tests/*.cs
