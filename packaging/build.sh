@@ -45,35 +45,56 @@ for line in open(sys.argv[1]):
 [ -f "$out_dir/zts.h" ] || fail "build.rs did not generate zts.h"
 cmp -s "$out_dir/zts.h" include/zts.h || fail "include/zts.h is stale: run UPDATE_HEADER=1 cargo test --test header"
 
-step "strip libzts.so, keep its debug info in libzts.so.debug"
-NATIVE=$WORK/native
-mkdir -p "$NATIVE"
-objcopy --only-keep-debug target/release/libzts.so "$NATIVE/libzts.so.debug"
-objcopy --strip-debug --strip-unneeded --add-gnu-debuglink="$NATIVE/libzts.so.debug" \
-    target/release/libzts.so "$NATIVE/libzts.so"
-strip --strip-debug -o "$NATIVE/libzts.a" target/release/libzts.a
-LIBRARY=$NATIVE/libzts.so
+# native ARCH CARGO_TARGET_DIR: strips that build's libzts.so and libzts.a into $WORK/native-ARCH, with
+# the debug info in libzts.so.debug, and sets LIBRARY and WHEEL_PLATFORM.
+native() {
+    local arch=$1 built=$2 tools=
+    [ "$arch" = x86_64 ] || tools=$arch-linux-gnu-
+    NATIVE=$WORK/native-$arch
+    mkdir -p "$NATIVE"
+    "${tools}objcopy" --only-keep-debug "$built/libzts.so" "$NATIVE/libzts.so.debug"
+    "${tools}objcopy" --strip-debug --strip-unneeded --add-gnu-debuglink="$NATIVE/libzts.so.debug" \
+        "$built/libzts.so" "$NATIVE/libzts.so"
+    "${tools}strip" --strip-debug -o "$NATIVE/libzts.a" "$built/libzts.a"
+    LIBRARY=$NATIVE/libzts.so
+    # The newest glibc symbol version the library needs decides its manylinux tag (PEP 600).
+    local glibc_minor
+    glibc_minor=$(readelf -V "$LIBRARY" | grep -o 'GLIBC_2\.[0-9]*' | cut -d. -f2 | sort -n | tail -n 1)
+    [ -n "$glibc_minor" ] || fail "no GLIBC symbol versions in $LIBRARY"
+    WHEEL_PLATFORM=manylinux_2_${glibc_minor}_$arch
+}
 
-# The newest glibc symbol version the library needs decides its manylinux tag (PEP 600).
-glibc_minor=$(objdump -T "$LIBRARY" | grep -o 'GLIBC_2\.[0-9]*' | cut -d. -f2 | sort -n | tail -n 1)
-[ -n "$glibc_minor" ] || fail "no GLIBC symbol versions in libzts.so"
-WHEEL_PLATFORM=manylinux_2_${glibc_minor}_x86_64
+# c_tarballs ARCH: the C tree (header, library with its soname links, static library, zts.pc) and the
+# debug file, each as a tarball to unpack into a prefix.
+c_tarballs() {
+    local name=zts-$VERSION-linux-$1
+    local tree=$WORK/c/$name
+    mkdir -p "$tree/include" "$tree/lib/pkgconfig" "$WORK/debug/$name/lib"
+    cp include/zts.h "$tree/include/"
+    cp "$LIBRARY" "$tree/lib/libzts.so.$VERSION"
+    ln -s "libzts.so.$VERSION" "$tree/lib/libzts.so.0"
+    ln -s libzts.so.0 "$tree/lib/libzts.so"
+    cp "$NATIVE/libzts.a" "$tree/lib/"
+    sed "s/@VERSION@/$VERSION/" packaging/zts.pc.in >"$tree/lib/pkgconfig/zts.pc"
+    tar -C "$WORK/c" --owner=0 --group=0 -czf "$DIST/$name.tar.gz" "$name"
+    cp "$NATIVE/libzts.so.debug" "$WORK/debug/$name/lib/"
+    tar -C "$WORK/debug" --owner=0 --group=0 -czf "$DIST/$name-debug.tar.gz" "$name"
+}
 
-step "C: zts-$VERSION-$PLATFORM.tar.gz"
-C_TREE=$WORK/c/zts-$VERSION-$PLATFORM
-mkdir -p "$C_TREE/include" "$C_TREE/lib/pkgconfig"
-cp include/zts.h "$C_TREE/include/"
-cp "$LIBRARY" "$C_TREE/lib/libzts.so.$VERSION"
-ln -s "libzts.so.$VERSION" "$C_TREE/lib/libzts.so.0"
-ln -s libzts.so.0 "$C_TREE/lib/libzts.so"
-cp "$NATIVE/libzts.a" "$C_TREE/lib/"
-sed "s/@VERSION@/$VERSION/" packaging/zts.pc.in >"$C_TREE/lib/pkgconfig/zts.pc"
-tar -C "$WORK/c" --owner=0 --group=0 -czf "$DIST/zts-$VERSION-$PLATFORM.tar.gz" "zts-$VERSION-$PLATFORM"
-mkdir -p "$WORK/debug/zts-$VERSION-$PLATFORM/lib"
-cp "$NATIVE/libzts.so.debug" "$WORK/debug/zts-$VERSION-$PLATFORM/lib/"
-tar -C "$WORK/debug" --owner=0 --group=0 -czf "$DIST/zts-$VERSION-$PLATFORM-debug.tar.gz" "zts-$VERSION-$PLATFORM"
+step "linux-x86_64: strip libzts.so (debug info to libzts.so.debug), C tarballs"
+native x86_64 target/release
+c_tarballs x86_64
+AARCH64=${ZTS_AARCH64:-0}
+if [ "$AARCH64" = 1 ]; then
+    step "linux-aarch64: cross build (packaging/cross.sh), strip, C tarballs"
+    bash packaging/cross.sh
+    (native aarch64 target/aarch64-unknown-linux-gnu/release && c_tarballs aarch64)
+fi
+# The x86_64 library is the one every package below carries; aarch64's is added where a package can
+# carry or be built for a second architecture.
+AARCH64_NATIVE=$WORK/native-aarch64
 
-step "Python: wheel ($WHEEL_PLATFORM) and sdist"
+step "Python: wheels and sdist"
 PY=$WORK/python
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check build
@@ -88,18 +109,38 @@ rm -rf "$PY/zts-src"
 cp "$LIBRARY" "$PY/src/zoho_token_store/libzts.so"
 "$WORK/venv/bin/python" -m build -q --wheel --outdir "$DIST" \
     "--config-setting=--build-option=--plat-name=$WHEEL_PLATFORM" "$PY" >/dev/null
+if [ "$AARCH64" = 1 ]; then
+    rm -rf "$PY/build"
+    cp "$AARCH64_NATIVE/libzts.so" "$PY/src/zoho_token_store/libzts.so"
+    "$WORK/venv/bin/python" -m build -q --wheel --outdir "$DIST" \
+        "--config-setting=--build-option=--plat-name=${WHEEL_PLATFORM/x86_64/aarch64}" "$PY" >/dev/null
+fi
 
 step "Node.js: npm pack"
-NODE=$WORK/node
-mkdir -p "$NODE"
-cp -r bindings/node/package.json bindings/node/README.md bindings/node/src "$NODE/"
-cp "$LIBRARY" "$NODE/libzts.so"
-(cd "$NODE" && npm pack --silent --pack-destination "$DIST" >/dev/null)
+# node_pack NPM_CPU LIBRARY: one tarball per CPU, its package.json saying which ("cpu"), so npm refuses
+# it elsewhere; the x64 one keeps the plain name.
+node_pack() {
+    local node=$WORK/node-$1
+    mkdir -p "$node"
+    cp -r bindings/node/README.md bindings/node/src "$node/"
+    python3 -c 'import json, sys; p = json.load(open(sys.argv[1])); p["cpu"] = [sys.argv[2]]; print(json.dumps(p, indent=2))' \
+        bindings/node/package.json "$1" >"$node/package.json"
+    cp "$2" "$node/libzts.so"
+    (cd "$node" && npm pack --silent --pack-destination "$WORK" >/dev/null)
+}
+node_pack x64 "$LIBRARY"
+mv "$WORK/zoho-token-store-$VERSION.tgz" "$DIST/"
+if [ "$AARCH64" = 1 ]; then
+    node_pack arm64 "$AARCH64_NATIVE/libzts.so"
+    mv "$WORK/zoho-token-store-$VERSION.tgz" "$DIST/zoho-token-store-$VERSION-linux-arm64.tgz"
+fi
 
 step "Java: jar, sources, javadoc, POM"
 # -Prelease adds the sources and javadoc jars and the flattened POM (no parent, no test-only SDK).
+# With aarch64 the jar carries both libraries; JNA picks the one for the JVM's platform.
 mvn -B -q -f bindings/java/pom.xml -pl zoho-token-store -am -Prelease -DskipTests \
-    -Dzts.native.dir="$NATIVE" -Dzts.target=target/dist package 2>&1 | sed -u 's/\x1b\[0m//g'
+    -Dzts.native.dir="$NATIVE" -Dzts.native.aarch64.dir="$AARCH64_NATIVE" -Dzts.target=target/dist package 2>&1 |
+    sed -u 's/\x1b\[0m//g'
 JAVA_OUT=bindings/java/zoho-token-store/target/dist
 MAVEN_DIR=$DIST/maven/io/zts/zoho-token-store/$VERSION
 mkdir -p "$MAVEN_DIR"
@@ -109,6 +150,10 @@ done
 cp bindings/java/zoho-token-store/.flattened-pom.xml "$MAVEN_DIR/zoho-token-store-$VERSION.pom"
 rm -f bindings/java/zoho-token-store/.flattened-pom.xml
 unzip -Z1 "$MAVEN_DIR/zoho-token-store-$VERSION.jar" | grep -cx linux-x86-64/libzts.so >/dev/null || fail "the jar lacks libzts.so"
+if [ "$AARCH64" = 1 ]; then
+    unzip -Z1 "$MAVEN_DIR/zoho-token-store-$VERSION.jar" | grep -cx linux-aarch64/libzts.so >/dev/null ||
+        fail "the jar lacks the aarch64 libzts.so"
+fi
 (cd "$MAVEN_DIR" && for file in *.jar *.pom; do sha1sum "$file" | cut -d' ' -f1 >"$file.sha1"; done)
 
 step "PHP: Composer artifact"

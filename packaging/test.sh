@@ -12,6 +12,10 @@
 #   php     a fresh Composer project requiring zts/zoho-token-store from dist/composer (an artifact repository)
 #   csharp  an application compiled with mcs against the nupkg's Zts.dll and an SDK assembly named as the
 #           real SDK's (ZOHOCRMSDK-8.0), run with Mono
+# With ZTS_AARCH64=1 (dist/ then has linux-aarch64 packages too, see packaging/cross.sh):
+#   aarch64 the C tests (tests/c/run.sh) cross-built and run under qemu-user; the aarch64 C tarball's
+#           program built through pkg-config and run under qemu; the aarch64 wheel, npm tarball and jar
+#           resource hold an AArch64 library
 # Installs composer, php-cli, pkg-config, gcc and Mono from Debian when missing. Ends with
 # "packaging: N passed, M failed". Usage: bash packaging/test.sh [--no-build] (--no-build: use dist/ as is)
 set -euo pipefail
@@ -80,20 +84,7 @@ expect() {
     done
 }
 
-test_c() {
-    local prefix=$TMP/c-prefix
-    mkdir -p "$prefix"
-    tar -xzf "$DIST/zts-$VERSION-linux-x86_64.tar.gz" -C "$prefix" --strip-components=1
-    local lib=$prefix/lib/libzts.so.$VERSION
-    readelf -d "$lib" | grep -c 'SONAME.*\[libzts\.so\.0\]' >/dev/null
-    [ "$(readelf -S "$lib" | grep -c '\.debug_info')" = 0 ] # stripped...
-    readelf -S "$lib" | grep -c '\.gnu_debuglink' >/dev/null # ...and pointing at its debug file
-    tar -xzf "$DIST/zts-$VERSION-linux-x86_64-debug.tar.gz" -C "$prefix" --strip-components=1
-    readelf -S "$prefix/lib/libzts.so.debug" | grep -c '\.debug_info' >/dev/null
-    local build_id
-    build_id=$(readelf -n "$lib" | grep 'Build ID')
-    [ -n "$build_id" ]
-    [ "$build_id" = "$(readelf -n "$prefix/lib/libzts.so.debug" | grep 'Build ID')" ]
+write_c_app() {
     cat >"$TMP/app.c" <<'EOF'
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +107,23 @@ int main(int argc, char **argv) {
     return 0;
 }
 EOF
+}
+
+test_c() {
+    local prefix=$TMP/c-prefix
+    mkdir -p "$prefix"
+    tar -xzf "$DIST/zts-$VERSION-linux-x86_64.tar.gz" -C "$prefix" --strip-components=1
+    local lib=$prefix/lib/libzts.so.$VERSION
+    readelf -d "$lib" | grep -c 'SONAME.*\[libzts\.so\.0\]' >/dev/null
+    [ "$(readelf -S "$lib" | grep -c '\.debug_info')" = 0 ] # stripped...
+    readelf -S "$lib" | grep -c '\.gnu_debuglink' >/dev/null # ...and pointing at its debug file
+    tar -xzf "$DIST/zts-$VERSION-linux-x86_64-debug.tar.gz" -C "$prefix" --strip-components=1
+    readelf -S "$prefix/lib/libzts.so.debug" | grep -c '\.debug_info' >/dev/null
+    local build_id
+    build_id=$(readelf -n "$lib" | grep 'Build ID')
+    [ -n "$build_id" ]
+    [ "$build_id" = "$(readelf -n "$prefix/lib/libzts.so.debug" | grep 'Build ID')" ]
+    write_c_app
     export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Werror -o "$TMP/app" "$TMP/app.c" $(pkg-config --cflags --libs zts) \
@@ -310,12 +318,37 @@ EOF
     expect 'access_token 1000.csharp' -- fresh mono App.exe csharp.db
 }
 
+test_aarch64() {
+    ZTS_C_TARGET=aarch64-unknown-linux-gnu bash "$ROOT/tests/c/run.sh" | tail -n 4 >&2
+    local prefix=$TMP/aarch64-prefix
+    mkdir -p "$prefix"
+    tar -xzf "$DIST/zts-$VERSION-linux-aarch64.tar.gz" -C "$prefix" --strip-components=1
+    readelf -h "$prefix/lib/libzts.so.$VERSION" | grep -c 'Machine:.*AArch64' >/dev/null
+    write_c_app
+    export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+    # shellcheck disable=SC2046
+    aarch64-linux-gnu-gcc -std=c11 -Wall -Werror -o "$TMP/app-aarch64" "$TMP/app.c" \
+        $(pkg-config --cflags --libs zts) -Wl,-rpath,"$(pkg-config --variable=libdir zts)"
+    expect '"access_token":"1000.a"' -- fresh qemu-aarch64 "$TMP/app-aarch64" "$TMP/aarch64.db"
+    # The other packages carry an AArch64 library where they can.
+    mkdir -p "$TMP/aarch64-packages" && cd "$TMP/aarch64-packages"
+    python3 -m zipfile -e "$(ls "$DIST"/zoho_token_store-"$VERSION"-py3-none-manylinux_2_*_aarch64.whl)" wheel
+    tar -xzf "$DIST/zoho-token-store-$VERSION-linux-arm64.tgz"
+    python3 -m zipfile -e "$DIST/maven/io/zts/zoho-token-store/$VERSION/zoho-token-store-$VERSION.jar" jar
+    local library
+    for library in wheel/zoho_token_store/libzts.so package/libzts.so jar/linux-aarch64/libzts.so; do
+        readelf -h "$library" | grep -c 'Machine:.*AArch64' >/dev/null
+    done
+    grep -c '"arm64"' package/package.json >/dev/null
+}
+
 check c test_c
 check python test_python
 check node test_node
 check java test_java
 check php test_php
 check csharp test_csharp
+if [ "${ZTS_AARCH64:-0}" = 1 ]; then check aarch64 test_aarch64; fi
 
 echo "packaging: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
