@@ -7,6 +7,8 @@
 #   XlangDriver.exe     the cross-language driver (run it through ./xlang-driver)
 #   Zts.Tests.exe       the tests
 # Needs mcs (apt-get install mono-mcs) and target/release/libzts.so (cargo build --release).
+# bash build.sh /path/to/ZOHOCRMSDK-8.0.dll: only build/with-sdk/Zts.dll (and libzts.so), compiled against
+# that real SDK assembly (with the Newtonsoft.Json.dll beside it, which the SDK's types need).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -22,6 +24,17 @@ if [ ! -f "$LIBRARY" ]; then
 fi
 mkdir -p "$OUT"
 cp "$LIBRARY" "$OUT/libzts.so"
+
+if [ $# -gt 0 ]; then
+    sdk=$(realpath "$1")
+    references=(-r:"$sdk")
+    if [ -f "$(dirname "$sdk")/Newtonsoft.Json.dll" ]; then references+=(-r:"$(dirname "$sdk")/Newtonsoft.Json.dll"); fi
+    mkdir -p "$OUT/with-sdk"
+    cp "$LIBRARY" "$OUT/with-sdk/libzts.so"
+    "${MCS[@]}" -target:library -out:"$OUT/with-sdk/Zts.dll" "${references[@]}" "$HERE"/src/Zts/*.cs
+    echo "$OUT/with-sdk/Zts.dll"
+    exit 0
+fi
 
 SDK="$OUT/ZOHOCRMSDK-8.0.dll"
 rm -f "$OUT/ZohoSdkSurface.dll" # the surface's former name
