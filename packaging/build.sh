@@ -10,6 +10,8 @@
 #   Zts.ZohoTokenStore.V.nupkg         C# (lib/net461/Zts.dll, runtimes/linux-x64/native/libzts.so)
 # Every package carries the same stripped libzts.so. What is in dist/ and how each is installed:
 # docs/packaging.md; packaging/test.sh installs each into a fresh environment.
+# ZTS_AARCH64=1 also cross-builds for linux-aarch64 (packaging/cross.sh) and adds its C tarballs, wheel
+# and npm tarball, and its library to the jar.
 # Needs cargo, python3 (venv), npm, a JDK with Maven, and Mono's mcs (installed with apt-get when missing).
 # Usage: bash packaging/build.sh
 set -euo pipefail
@@ -18,7 +20,6 @@ ROOT=$PWD
 DIST=$ROOT/dist
 WORK=$ROOT/target/packaging
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
-PLATFORM=linux-x86_64
 
 step() { echo "== packaging: $*" >&2; }
 fail() { echo "packaging/build.sh: $*" >&2; exit 1; }
@@ -39,7 +40,7 @@ out_dir=$(python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
     message = json.loads(line)
-    if message.get("reason") == "build-script-executed" and message["package_id"].find("zts") >= 0 and message.get("out_dir", "").find("/zts-") >= 0:
+    if message.get("reason") == "build-script-executed" and ("#zts@" in message["package_id"] or message["package_id"].startswith("zts ")):
         print(message["out_dir"])
 ' "$WORK/cargo.json" | tail -n 1)
 [ -f "$out_dir/zts.h" ] || fail "build.rs did not generate zts.h"
