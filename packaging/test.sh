@@ -332,7 +332,11 @@ test_aarch64() {
     expect '"access_token":"1000.a"' -- fresh qemu-aarch64 "$TMP/app-aarch64" "$TMP/aarch64.db"
     # The other packages carry an AArch64 library where they can.
     mkdir -p "$TMP/aarch64-packages" && cd "$TMP/aarch64-packages"
-    python3 -m zipfile -e "$(ls "$DIST"/zoho_token_store-"$VERSION"-py3-none-manylinux_2_*_aarch64.whl)" wheel
+    local wheel
+    wheel=$(ls "$DIST"/zoho_token_store-"$VERSION"-py3-none-manylinux_2_*_aarch64.whl)
+    expect "platform tag: \"$(basename "$wheel" .whl | sed 's/.*-py3-none-//')\"" -- \
+        fresh "$TMP/venv/bin/auditwheel" show "$wheel" # the venv of test_python
+    python3 -m zipfile -e "$wheel" wheel
     tar -xzf "$DIST/zoho-token-store-$VERSION-linux-arm64.tgz"
     python3 -m zipfile -e "$DIST/maven/io/zts/zoho-token-store/$VERSION/zoho-token-store-$VERSION.jar" jar
     local library
