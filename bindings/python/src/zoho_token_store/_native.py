@@ -18,19 +18,18 @@ EXPECTED_VERSION = "0.1"
 
 
 def library_path():
-    """The absolute path to load: $ZTS_LIBRARY, else libzts.so inside this package."""
+    """The absolute path to load: libzts.so inside this package (the wheel's), else $ZTS_LIBRARY."""
+    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), LIBRARY_FILE)
+    if os.path.isfile(bundled):
+        return bundled
     configured = os.environ.get(LIBRARY_ENV)
     if configured:
         # An absolute path, so dlopen never searches the system for another libzts.so.
         return os.path.abspath(configured)
-    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), LIBRARY_FILE)
-    if os.path.isfile(bundled):
-        return bundled
     raise ImportError(
-        "zoho_token_store: the zts library was not found. Set the environment variable %s to the "
-        "absolute path of libzts.so (build it with `cargo build --release`, it is then "
-        "target/release/libzts.so), or copy libzts.so into %s before installing the package."
-        % (LIBRARY_ENV, os.path.dirname(os.path.abspath(__file__)))
+        "zoho_token_store: the zts library was not found: this package has no libzts.so (the wheel has "
+        "one). Set the environment variable %s to the absolute path of libzts.so (build it with "
+        "`cargo build --release`, it is then target/release/libzts.so)." % LIBRARY_ENV
     )
 
 
