@@ -85,6 +85,12 @@
 #define ZTS_INTERNAL 9
 
 /**
+ * Returned only by zts_try_find and zts_try_find_by_id: another caller is refreshing the token (it
+ * holds the token's refresh lease); zts_find and zts_find_by_id would wait for its new access token.
+ */
+#define ZTS_REFRESHING 10
+
+/**
  * Longest value accepted in one field. Real tokens are well under 4 KiB; this bounds a runaway caller.
  */
 #define ZTS_MAX_VALUE_BYTES (64 * 1024)
@@ -108,7 +114,11 @@ extern "C" {
  * 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" ("auto",
  * the default: every commit survives a power loss except an access-token refresh; "full": every
  * commit; "normal": none, a power loss may undo the latest commits; a killed process never loses an
- * acknowledged save under any setting). An unknown option or a wrong type gives ZTS_INVALID_ARGUMENT.
+ * acknowledged save under any setting), "refresh_lead_ms" (integer, default 5000: a token is due for a
+ * refresh when it expires within this many ms, the rule of the caller's SDK; the C# SDK's is 5),
+ * "refresh_lease_ms" (integer, default 15000: how long the first caller that finds a due token may
+ * refresh it while other callers wait for its save; 0 turns refresh coordination off). An unknown
+ * option or a wrong type gives ZTS_INVALID_ARGUMENT.
  *
  * On ZTS_OK `*out_store` receives a handle to release with `zts_close` (if `out_store` is NULL the
  * store is opened, checked and closed again). Statuses: ZTS_INVALID_ARGUMENT, ZTS_IO (missing
@@ -146,8 +156,15 @@ int32_t zts_save(struct zts_store *store,
 /**
  * Finds the stored token a query token matches, by the SDK rules of `zts_save`; a query with none of
  * their keys but an "id" matches by id. Returns the whole stored token in `*out_token_json`.
- * Statuses: ZTS_NOT_FOUND, ZTS_INVALID_TOKEN (nothing to match on), ZTS_INVALID_ARGUMENT,
- * ZTS_INVALID_JSON, ZTS_IO, ZTS_CORRUPT.
+ *
+ * Refresh coordination: when the token is due for a refresh (it has a refresh token and client
+ * credentials, and no access token or one expiring within "refresh_lead_ms"), the first caller gets
+ * it and holds its refresh lease; a caller that finds it while the lease is live waits (at most two
+ * lease periods, never holding the handle) until the holder saves a new access token, and gets that
+ * token; or until the lease ends, and then holds the lease itself. A miss for a query that the caller's
+ * SDK will exchange or refresh (a first start) is coordinated the same way: waiters get the token the
+ * holder saves. Statuses: ZTS_NOT_FOUND, ZTS_INVALID_TOKEN (nothing to match on),
+ * ZTS_INVALID_ARGUMENT, ZTS_INVALID_JSON, ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
  */
 int32_t zts_find(struct zts_store *store,
                  const char *token_json,
@@ -155,13 +172,41 @@ int32_t zts_find(struct zts_store *store,
                  char **out_error);
 
 /**
- * Returns the token with this id in `*out_token_json`. Statuses: ZTS_NOT_FOUND,
- * ZTS_INVALID_ARGUMENT (NULL, empty or non-UTF-8 id), ZTS_IO, ZTS_CORRUPT.
+ * Returns the token with this id in `*out_token_json`, coordinating its refresh as `zts_find` does.
+ * Statuses: ZTS_NOT_FOUND, ZTS_INVALID_ARGUMENT (NULL, empty or non-UTF-8 id), ZTS_BUSY, ZTS_IO,
+ * ZTS_CORRUPT.
  */
 int32_t zts_find_by_id(struct zts_store *store,
                        const char *id,
                        char **out_token_json,
                        char **out_error);
+
+/**
+ * `zts_find` that never waits: where `zts_find` would wait for another caller's refresh, it returns
+ * ZTS_REFRESHING at once. For a caller that must not block (an event loop): it can then run
+ * `zts_find` on a worker thread.
+ */
+int32_t zts_try_find(struct zts_store *store,
+                     const char *token_json,
+                     char **out_token_json,
+                     char **out_error);
+
+/**
+ * `zts_find_by_id` that never waits, as `zts_try_find`.
+ */
+int32_t zts_try_find_by_id(struct zts_store *store,
+                           const char *id,
+                           char **out_token_json,
+                           char **out_error);
+
+/**
+ * Returns the live refresh leases as a JSON array in `*out_leases_json`, each
+ * {"id": the token's id (null for a first save), "key": "id" or the column a first save is matched on,
+ * "holder": "pid N on HOST", "until_ms": epoch milliseconds}. No secret is in it.
+ */
+int32_t zts_leases(struct zts_store *store,
+                   char **out_leases_json,
+                   char **out_error);
 
 /**
  * Returns every token, as a JSON array in numeric id order, in `*out_tokens_json`.

@@ -12,7 +12,8 @@
 # docs/packaging.md; packaging/test.sh installs each into a fresh environment.
 # ZTS_AARCH64=1 also cross-builds for linux-aarch64 (packaging/cross.sh) and adds its C tarballs, wheel
 # and npm tarball, and its library to the jar.
-# Needs cargo, python3 (venv), npm, a JDK with Maven, and Mono's mcs (installed with apt-get when missing).
+# Needs cargo, python3 (venv), npm, a JDK with Maven, and Mono's mcs with Newtonsoft.Json (installed with
+# apt-get when missing).
 # Usage: bash packaging/build.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,10 +25,11 @@ VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 step() { echo "== packaging: $*" >&2; }
 fail() { echo "packaging/build.sh: $*" >&2; exit 1; }
 
-if ! command -v mcs >/dev/null; then
-    [ "$(id -u)" = 0 ] || fail "mcs (Mono) is missing: apt-get install mono-mcs mono-runtime"
+if ! command -v mcs >/dev/null || ! dpkg -s libnewtonsoft-json5.0-cil >/dev/null 2>&1; then
+    [ "$(id -u)" = 0 ] || fail "Mono is missing: apt-get install mono-mcs mono-runtime libnewtonsoft-json5.0-cil"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends mono-mcs mono-runtime >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+        mono-mcs mono-runtime libnewtonsoft-json5.0-cil >/dev/null
 fi
 
 rm -rf "$DIST" "$WORK"

@@ -24,7 +24,7 @@ ROOT=$PWD
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 
 missing=()
-for pkg in gcc libc6-dev pkg-config binutils php-cli php-zip composer mono-mcs mono-runtime; do
+for pkg in gcc libc6-dev pkg-config binutils php-cli php-zip composer mono-mcs mono-runtime libnewtonsoft-json5.0-cil; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -289,8 +289,9 @@ test_csharp() {
     mkdir -p "$TMP/cs-app/package" && cd "$TMP/cs-app"
     (cd package && python3 -m zipfile -e "$DIST/Zts.ZohoTokenStore.$VERSION.nupkg" .)
     grep -q '<dependency id="ZOHOCRMSDK-8.0" version="4.0.0"' package/Zts.ZohoTokenStore.nuspec
-    # What NuGet puts in a Linux x64 application's output: the assembly and its native library.
-    cp package/lib/net461/Zts.dll package/runtimes/linux-x64/native/libzts.so .
+    # What NuGet puts in a Linux x64 application's output: the assembly and its native library, and
+    # Newtonsoft.Json, which the SDK's package brings (here Debian's).
+    cp package/lib/net461/Zts.dll package/runtimes/linux-x64/native/libzts.so /usr/lib/cli/Newtonsoft.Json-5.0/Newtonsoft.Json.dll .
     # An SDK assembly under the real SDK's name, compiled apart from Zts.dll (the tests-only surface).
     mcs -nologo -target:library -out:ZOHOCRMSDK-8.0.dll "$ROOT"/bindings/csharp/tests/sdk-surface/*.cs
     cat >App.cs <<'EOF'
@@ -314,7 +315,7 @@ public static class App
     }
 }
 EOF
-    mcs -nologo -out:App.exe -r:Zts.dll -r:ZOHOCRMSDK-8.0.dll App.cs
+    mcs -nologo -out:App.exe -r:Zts.dll -r:ZOHOCRMSDK-8.0.dll -r:Newtonsoft.Json.dll App.cs
     expect 'access_token 1000.csharp' -- fresh mono App.exe csharp.db
 }
 

@@ -29,6 +29,9 @@ pub const ZTS_CORRUPT: i32 = 7;
 pub const ZTS_INCOMPATIBLE: i32 = 8;
 /// A bug in zts, such as a caught panic. Please report it.
 pub const ZTS_INTERNAL: i32 = 9;
+/// Returned only by zts_try_find and zts_try_find_by_id: another caller is refreshing the token (it
+/// holds the token's refresh lease); zts_find and zts_find_by_id would wait for its new access token.
+pub const ZTS_REFRESHING: i32 = 10;
 
 /// The outcome of every `zts_*` call, as a Rust enum over the ZTS_* numbers.
 #[repr(i32)]
@@ -44,10 +47,11 @@ pub enum Status {
     Corrupt = ZTS_CORRUPT,
     Incompatible = ZTS_INCOMPATIBLE,
     Internal = ZTS_INTERNAL,
+    Refreshing = ZTS_REFRESHING,
 }
 
 impl Status {
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Status::Ok,
         Status::NotFound,
         Status::InvalidArgument,
@@ -58,6 +62,7 @@ impl Status {
         Status::Corrupt,
         Status::Incompatible,
         Status::Internal,
+        Status::Refreshing,
     ];
 
     pub fn from_code(code: i32) -> Option<Status> {
@@ -82,6 +87,7 @@ impl Status {
             Status::Corrupt => c"ZTS_CORRUPT",
             Status::Incompatible => c"ZTS_INCOMPATIBLE",
             Status::Internal => c"ZTS_INTERNAL",
+            Status::Refreshing => c"ZTS_REFRESHING",
         }
     }
 }
@@ -124,6 +130,9 @@ impl Error {
     }
     pub fn internal(message: impl fmt::Display) -> Error {
         Error::new(Status::Internal, message)
+    }
+    pub fn refreshing(message: impl fmt::Display) -> Error {
+        Error::new(Status::Refreshing, message)
     }
 
     /// Prefixes the message with what was being done, keeping the status.

@@ -81,7 +81,11 @@ unsafe fn token(p: *const c_char) -> Result<Token> {
 /// 5000), "read_only" (bool, default false), "create" (bool, default true), "synchronous" ("auto",
 /// the default: every commit survives a power loss except an access-token refresh; "full": every
 /// commit; "normal": none, a power loss may undo the latest commits; a killed process never loses an
-/// acknowledged save under any setting). An unknown option or a wrong type gives ZTS_INVALID_ARGUMENT.
+/// acknowledged save under any setting), "refresh_lead_ms" (integer, default 5000: a token is due for a
+/// refresh when it expires within this many ms, the rule of the caller's SDK; the C# SDK's is 5),
+/// "refresh_lease_ms" (integer, default 15000: how long the first caller that finds a due token may
+/// refresh it while other callers wait for its save; 0 turns refresh coordination off). An unknown
+/// option or a wrong type gives ZTS_INVALID_ARGUMENT.
 ///
 /// On ZTS_OK `*out_store` receives a handle to release with `zts_close` (if `out_store` is NULL the
 /// store is opened, checked and closed again). Statuses: ZTS_INVALID_ARGUMENT, ZTS_IO (missing
@@ -140,8 +144,15 @@ pub unsafe extern "C" fn zts_save(
 
 /// Finds the stored token a query token matches, by the SDK rules of `zts_save`; a query with none of
 /// their keys but an "id" matches by id. Returns the whole stored token in `*out_token_json`.
-/// Statuses: ZTS_NOT_FOUND, ZTS_INVALID_TOKEN (nothing to match on), ZTS_INVALID_ARGUMENT,
-/// ZTS_INVALID_JSON, ZTS_IO, ZTS_CORRUPT.
+///
+/// Refresh coordination: when the token is due for a refresh (it has a refresh token and client
+/// credentials, and no access token or one expiring within "refresh_lead_ms"), the first caller gets
+/// it and holds its refresh lease; a caller that finds it while the lease is live waits (at most two
+/// lease periods, never holding the handle) until the holder saves a new access token, and gets that
+/// token; or until the lease ends, and then holds the lease itself. A miss for a query that the caller's
+/// SDK will exchange or refresh (a first start) is coordinated the same way: waiters get the token the
+/// holder saves. Statuses: ZTS_NOT_FOUND, ZTS_INVALID_TOKEN (nothing to match on),
+/// ZTS_INVALID_ARGUMENT, ZTS_INVALID_JSON, ZTS_BUSY, ZTS_IO, ZTS_CORRUPT.
 #[no_mangle]
 pub unsafe extern "C" fn zts_find(
     store: *mut zts_store,
@@ -156,8 +167,9 @@ pub unsafe extern "C" fn zts_find(
     })
 }
 
-/// Returns the token with this id in `*out_token_json`. Statuses: ZTS_NOT_FOUND,
-/// ZTS_INVALID_ARGUMENT (NULL, empty or non-UTF-8 id), ZTS_IO, ZTS_CORRUPT.
+/// Returns the token with this id in `*out_token_json`, coordinating its refresh as `zts_find` does.
+/// Statuses: ZTS_NOT_FOUND, ZTS_INVALID_ARGUMENT (NULL, empty or non-UTF-8 id), ZTS_BUSY, ZTS_IO,
+/// ZTS_CORRUPT.
 #[no_mangle]
 pub unsafe extern "C" fn zts_find_by_id(
     store: *mut zts_store,
@@ -168,6 +180,55 @@ pub unsafe extern "C" fn zts_find_by_id(
     guard(out_error, || {
         let found = self::store(store)?.find_by_id(text(id, "id")?)?;
         put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
+/// `zts_find` that never waits: where `zts_find` would wait for another caller's refresh, it returns
+/// ZTS_REFRESHING at once. For a caller that must not block (an event loop): it can then run
+/// `zts_find` on a worker thread.
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_find(
+    store: *mut zts_store,
+    token_json: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let found = self::store(store)?.try_find(&token(token_json)?)?;
+        put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
+/// `zts_find_by_id` that never waits, as `zts_try_find`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_find_by_id(
+    store: *mut zts_store,
+    id: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let found = self::store(store)?.try_find_by_id(text(id, "id")?)?;
+        put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
+/// Returns the live refresh leases as a JSON array in `*out_leases_json`, each
+/// {"id": the token's id (null for a first save), "key": "id" or the column a first save is matched on,
+/// "holder": "pid N on HOST", "until_ms": epoch milliseconds}. No secret is in it.
+#[no_mangle]
+pub unsafe extern "C" fn zts_leases(
+    store: *mut zts_store,
+    out_leases_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    guard(out_error, || {
+        let leases = self::store(store)?.leases()?;
+        let json: Vec<serde_json::Value> = leases.iter().map(|l| l.to_json()).collect();
+        put(out_leases_json, serde_json::Value::Array(json).to_string());
         Ok(())
     })
 }

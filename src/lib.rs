@@ -4,6 +4,7 @@
 //! - `rules`: the SDK store rules (matching, merging, ids), all in one place;
 //! - `store`: the six operations, applying the rules over an engine;
 //! - `engine`: the storage trait; `engine::sqlite`, its SQLite implementation;
+//! - `lease`: refresh leases, so processes sharing a token refresh it once;
 //! - `options`: the open options;
 //! - `ffi`: the C ABI (include/zts.h), conversion only;
 //! - `error`: statuses and the error type.
@@ -11,6 +12,7 @@
 pub mod engine;
 pub mod error;
 pub mod ffi;
+pub mod lease;
 pub mod options;
 pub mod rules;
 pub mod store;

@@ -38,15 +38,28 @@ pub struct Options {
     /// Create the file when it does not exist (otherwise ZTS_IO).
     pub create: bool,
     pub synchronous: Synchronous,
+    /// A token is due for a refresh when it expires within this many ms: the caller's SDK rule
+    /// (5000 for the Python, Java, Node and PHP SDKs; 5 for C#'s).
+    pub refresh_lead_ms: u32,
+    /// How long the first caller to find a due token holds its refresh lease (see `lease`); other
+    /// callers wait for its save at most that long. 0 turns coordination off.
+    pub refresh_lease_ms: u32,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { busy_timeout_ms: 5000, read_only: false, create: true, synchronous: Synchronous::Auto }
+        Options {
+            busy_timeout_ms: 5000,
+            read_only: false,
+            create: true,
+            synchronous: Synchronous::Auto,
+            refresh_lead_ms: 5000,
+            refresh_lease_ms: 15000,
+        }
     }
 }
 
-const KEYS: &str = "busy_timeout_ms, read_only, create, synchronous";
+const KEYS: &str = "busy_timeout_ms, read_only, create, synchronous, refresh_lead_ms, refresh_lease_ms";
 
 impl Options {
     /// Parses the options object; `None` (a NULL pointer) means the defaults.
@@ -60,13 +73,16 @@ impl Options {
         };
         for (key, value) in &map {
             let wrong = |wanted: &str| Error::invalid_argument(format!("option \"{key}\" must be {wanted}"));
+            let milliseconds = || {
+                value
+                    .as_u64()
+                    .and_then(|ms| u32::try_from(ms).ok())
+                    .ok_or_else(|| wrong("an integer from 0 to 4294967295 (milliseconds)"))
+            };
             match key.as_str() {
-                "busy_timeout_ms" => {
-                    options.busy_timeout_ms = value
-                        .as_u64()
-                        .and_then(|ms| u32::try_from(ms).ok())
-                        .ok_or_else(|| wrong("an integer from 0 to 4294967295 (milliseconds)"))?
-                }
+                "busy_timeout_ms" => options.busy_timeout_ms = milliseconds()?,
+                "refresh_lead_ms" => options.refresh_lead_ms = milliseconds()?,
+                "refresh_lease_ms" => options.refresh_lease_ms = milliseconds()?,
                 "read_only" => options.read_only = value.as_bool().ok_or_else(|| wrong("true or false"))?,
                 "create" => options.create = value.as_bool().ok_or_else(|| wrong("true or false"))?,
                 "synchronous" => {
@@ -92,12 +108,20 @@ mod tests {
     fn defaults_and_every_option() {
         assert_eq!(Options::from_json(None).unwrap(), Options::default());
         let o = Options::from_json(Some(
-            r#"{"busy_timeout_ms": 250, "read_only": true, "create": false, "synchronous": "normal"}"#,
+            r#"{"busy_timeout_ms": 250, "read_only": true, "create": false, "synchronous": "normal",
+                "refresh_lead_ms": 5, "refresh_lease_ms": 0}"#,
         ))
         .unwrap();
         assert_eq!(
             o,
-            Options { busy_timeout_ms: 250, read_only: true, create: false, synchronous: Synchronous::Normal }
+            Options {
+                busy_timeout_ms: 250,
+                read_only: true,
+                create: false,
+                synchronous: Synchronous::Normal,
+                refresh_lead_ms: 5,
+                refresh_lease_ms: 0
+            }
         );
     }
 
@@ -109,6 +133,8 @@ mod tests {
             (r#"{"busy_timeout_ms": -1}"#, "busy_timeout_ms"),
             (r#"{"read_only": 1}"#, "read_only"),
             (r#"{"synchronous": "off"}"#, "synchronous"),
+            (r#"{"refresh_lead_ms": -5}"#, "refresh_lead_ms"),
+            (r#"{"refresh_lease_ms": 1.5}"#, "refresh_lease_ms"),
             ("[]", "object"),
             ("{", "JSON"),
         ] {

@@ -1,4 +1,4 @@
-//! The Zoho SDK store rules, all in one place (see ../shared/reference/zoho-sdk-contract.md §4-§5):
+//! The Zoho SDK store rules, all in one place (the SDK stores are described in docs/sdk-contract.md §4-§5):
 //! which key a token is matched on, how a save merges into a stored row, what may be inserted, and how
 //! ids are given. Defects of the SDK stores are fixed here and listed in the README.
 
@@ -76,6 +76,26 @@ pub fn is_refresh(stored: &Token, incoming: &Token) -> bool {
         .zip(stored.values())
         .zip(incoming.values())
         .all(|((field, old), new)| new.is_none() || new == old || REFRESHED.contains(field))
+}
+
+/// Whether an SDK given this token calls Zoho's token endpoint (the SDKs' `get_token`): it needs the
+/// client credentials, and then refreshes when there is no access token yet or it expires within
+/// `lead_ms` (5000 in the Python, Java, Node and PHP SDKs, 5 in C#'s), or exchanges a grant token when
+/// there is neither an access nor a refresh token. A token without refresh token, or without expiry,
+/// is used as it is.
+pub fn will_refresh(token: &Token, lead_ms: i64, now_ms: i64) -> bool {
+    if token.client_id.is_none() || token.client_secret.is_none() {
+        return false;
+    }
+    match (&token.access_token, &token.refresh_token) {
+        (None, Some(_)) => true,
+        (None, None) => token.grant_token.is_some(),
+        (Some(_), Some(_)) => {
+            let expiry = token.expiry_time.as_deref().and_then(|e| e.parse::<i64>().ok());
+            expiry.is_some_and(|expiry| expiry.saturating_sub(now_ms) < lead_ms)
+        }
+        (Some(_), None) => false,
+    }
 }
 
 /// Checks a token that is about to become a new row.
@@ -201,7 +221,43 @@ mod tests {
         assert!(check_insertable(&tok(&[("user_name", "u")])).is_err());
         assert!(check_insertable(&tok(&[("grant_token", "g")])).is_ok());
         assert!(check_values(&tok(&[("expiry_time", "soon")])).is_err());
-        assert!(check_values(&tok(&[("expiry_time", "1795350239397")])).is_ok());
+        assert!(check_values(&tok(&[("expiry_time", "4102444839397")])).is_ok());
+    }
+
+    #[test]
+    fn an_sdk_refreshes_a_token_with_credentials_that_is_expiring_or_has_no_access_token() {
+        let now = 1_000_000;
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("client_id", "c"), ("client_secret", "s")];
+            all.extend_from_slice(pairs);
+            tok(&all)
+        };
+        let expiring =
+            |ms: i64| with(&[("refresh_token", "r"), ("access_token", "a"), ("expiry_time", &(now + ms).to_string())]);
+        assert!(will_refresh(&expiring(4_999), 5000, now), "within the lead");
+        assert!(!will_refresh(&expiring(5_000), 5000, now), "the SDKs compare expiry - now < lead");
+        assert!(will_refresh(&expiring(-1), 5000, now), "expired");
+        assert!(!will_refresh(&expiring(6), 5, now) && will_refresh(&expiring(4), 5, now), "C#'s 5 ms lead");
+        assert!(will_refresh(&with(&[("refresh_token", "r")]), 5000, now), "seeded: no access token yet");
+        assert!(will_refresh(&with(&[("grant_token", "g")]), 5000, now), "a grant token to exchange");
+        assert!(
+            !will_refresh(&with(&[("refresh_token", "r"), ("access_token", "a")]), 5000, now),
+            "no expiry: used as is"
+        );
+        assert!(
+            !will_refresh(&with(&[("access_token", "a"), ("expiry_time", "1")]), 5000, now),
+            "nothing to refresh with"
+        );
+        assert!(
+            !will_refresh(
+                &with(&[("refresh_token", "r"), ("access_token", "a"), ("expiry_time", "1.5e12")]),
+                5000,
+                now
+            ),
+            "an expiry the SDKs cannot parse"
+        );
+        let no_secret = tok(&[("client_id", "c"), ("refresh_token", "r")]);
+        assert!(!will_refresh(&no_secret, 5000, now), "no client credentials: the SDK cannot refresh");
     }
 
     #[test]

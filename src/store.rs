@@ -1,10 +1,12 @@
 //! The store: the six TokenStore operations, the SDK rules applied over an engine. One `Store` may be
 //! shared by many threads; every read-modify-write runs in one engine write transaction, so processes
-//! saving the same token at once leave one row and lose no update.
+//! saving the same token at once leave one row and lose no update. Finds coordinate refreshes through
+//! `lease`.
 
 use crate::engine::sqlite::SqliteEngine;
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{shown, Error, Result};
+use crate::lease::{self, Lease, Policy};
 use crate::options::Options;
 use crate::rules;
 use crate::token::Token;
@@ -12,17 +14,18 @@ use std::sync::{Mutex, MutexGuard};
 
 pub struct Store {
     engine: Mutex<Box<dyn Engine>>,
+    refresh: Policy,
 }
 
 impl Store {
     /// Opens (or creates) the SQLite store at `location`, or a private in-memory one for ":memory:".
     pub fn open(location: &str, options: &Options) -> Result<Store> {
         let engine = SqliteEngine::open(location, options)?;
-        Ok(Store::with_engine(Box::new(engine)))
+        Ok(Store::with_engine(Box::new(engine), options))
     }
 
-    pub fn with_engine(engine: Box<dyn Engine>) -> Store {
-        Store { engine: Mutex::new(engine) }
+    pub fn with_engine(engine: Box<dyn Engine>, options: &Options) -> Store {
+        Store { engine: Mutex::new(engine), refresh: Policy::new(options) }
     }
 
     fn engine(&self) -> MutexGuard<'_, Box<dyn Engine>> {
@@ -30,26 +33,48 @@ impl Store {
         self.engine.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The stored token the query matches (see `rules::find_keys`).
+    /// The stored token the query matches (see `rules::find_keys`). When it is due for a refresh that
+    /// another caller is doing, waits for that caller's save (see `lease`).
     pub fn find(&self, query: &Token) -> Result<Token> {
-        let keys = rules::find_keys(query)?;
-        let mut engine = self.engine();
-        for key in &keys {
-            if let Some(found) = engine.lookup(*key)? {
-                return Ok(found);
-            }
-        }
-        Err(Error::not_found(format!("no stored token matches the query's {}", describe(&keys))))
+        self.find_query(query, true)
     }
 
+    /// The token with this id, waiting as `find` does.
     pub fn find_by_id(&self, id: &str) -> Result<Token> {
+        self.find_id(id, true)
+    }
+
+    /// `find` that never waits: ZTS_REFRESHING where `find` would wait.
+    pub fn try_find(&self, query: &Token) -> Result<Token> {
+        self.find_query(query, false)
+    }
+
+    /// `find_by_id` that never waits: ZTS_REFRESHING where `find_by_id` would wait.
+    pub fn try_find_by_id(&self, id: &str) -> Result<Token> {
+        self.find_id(id, false)
+    }
+
+    fn find_query(&self, query: &Token, wait: bool) -> Result<Token> {
+        let keys = rules::find_keys(query)?;
+        self.refresh
+            .find(|| self.engine(), &keys, Some(query), wait)?
+            .ok_or_else(|| Error::not_found(format!("no stored token matches the query's {}", describe(&keys))))
+    }
+
+    fn find_id(&self, id: &str, wait: bool) -> Result<Token> {
         rules::check_id_argument(id)?;
-        self.engine().lookup(Key::Id(id))?.ok_or_else(|| no_such_id(id))
+        self.refresh.find(|| self.engine(), &[Key::Id(id)], None, wait)?.ok_or_else(|| no_such_id(id))
     }
 
     /// Every token, in numeric id order.
     pub fn list(&self) -> Result<Vec<Token>> {
         self.engine().list()
+    }
+
+    /// The refresh leases live now: which token is being refreshed, by whom, until when.
+    pub fn leases(&self) -> Result<Vec<Lease>> {
+        let now = lease::now_ms();
+        Ok(self.engine().leases()?.into_iter().filter(|l| l.is_live(now)).collect())
     }
 
     /// Saves a token and returns the stored row with its id. A token with an id updates that row;
@@ -66,7 +91,7 @@ impl Store {
             if !refresh && !txn.commit_as_durable_as_needed() {
                 continue; // dropping the transaction rolls it back
             }
-            let saved = write_row(&*txn, existing, token)?;
+            let saved = save_row(&*txn, existing, token)?;
             txn.commit()?;
             return Ok(saved);
         }
@@ -80,6 +105,7 @@ impl Store {
         if !txn.delete(id)? {
             return Err(no_such_id(id));
         }
+        txn.end_leases(&[lease::row_key(id)])?;
         txn.commit()
     }
 
@@ -95,16 +121,21 @@ impl Store {
 
 /// The stored row a save applies to: by id when the token has one, else by the SDK rules.
 fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
-    let keys = match &token.id {
-        Some(id) => vec![Key::Id(id)],
-        None => rules::match_keys(token),
-    };
-    for key in &keys {
-        if let Some(found) = txn.lookup(*key)? {
-            return Ok(Some(found));
-        }
+    match &token.id {
+        Some(id) => txn.lookup(Key::Id(id)),
+        None => txn.lookup_first(&rules::match_keys(token)),
     }
-    Ok(None)
+}
+
+/// Writes the token (see `write_row`); a new access token ends the refresh leases on the row.
+fn save_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Result<Token> {
+    let new_access_token =
+        token.access_token.is_some() && existing.as_ref().is_none_or(|row| row.access_token != token.access_token);
+    let saved = write_row(txn, existing, token)?;
+    if new_access_token {
+        txn.end_leases(&lease::keys_ended_by(&saved))?;
+    }
+    Ok(saved)
 }
 
 /// Updates the existing row with the token's non-null fields, or inserts the token as a new row.
@@ -182,6 +213,12 @@ mod tests {
         fn list(&mut self) -> Result<Vec<Token>> {
             self.inner.list()
         }
+        fn lease(&mut self, key: &str) -> Result<Option<Lease>> {
+            self.inner.lease(key)
+        }
+        fn leases(&mut self) -> Result<Vec<Lease>> {
+            self.inner.leases()
+        }
         fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>> {
             self.writes.lock().unwrap().push(needs_sync);
             self.inner.write(needs_sync)
@@ -196,7 +233,7 @@ mod tests {
     fn only_an_access_token_refresh_is_saved_without_a_sync() {
         let writes = Arc::new(Mutex::new(Vec::new()));
         let inner = SqliteEngine::open(":memory:", &Options::default()).unwrap();
-        let store = Store::with_engine(Box::new(Recording { inner, writes: writes.clone() }));
+        let store = Store::with_engine(Box::new(Recording { inner, writes: writes.clone() }), &Options::default());
         let taken = || std::mem::take(&mut *writes.lock().unwrap());
 
         let saved = store.save(&token(r#"{"client_id":"c","refresh_token":"R","access_token":"A1"}"#)).unwrap();

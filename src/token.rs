@@ -254,11 +254,11 @@ mod tests {
     #[test]
     fn parses_all_keys_and_reads_empty_as_absent() {
         let t =
-            Token::from_json(r#"{"id":"3","user_name":"u@x:1","client_id":"","expiry_time":1795350239397}"#).unwrap();
+            Token::from_json(r#"{"id":"3","user_name":"u@x:1","client_id":"","expiry_time":4102444839397}"#).unwrap();
         assert_eq!(t.id.as_deref(), Some("3"));
         assert_eq!(t.user_name.as_deref(), Some("u@x:1"));
         assert_eq!(t.client_id, None);
-        assert_eq!(t.expiry_time.as_deref(), Some("1795350239397"));
+        assert_eq!(t.expiry_time.as_deref(), Some("4102444839397"));
     }
 
     #[test]

@@ -184,7 +184,7 @@ fn an_sdk_made_table_is_adopted_with_its_rows() {
     c.execute_batch(SDK_TABLE).unwrap();
     for i in 1..=11 {
         c.execute(
-            "INSERT INTO oauthtoken VALUES (?1, ?2, 'cid', 'csec', ?3, 'AT', NULL, '1795350239397', NULL, 'https://www.zohoapis.com')",
+            "INSERT INTO oauthtoken VALUES (?1, ?2, 'cid', 'csec', ?3, 'AT', NULL, '4102444839397', NULL, 'https://www.zohoapis.com')",
             (i.to_string(), format!("user{i}@x:777"), format!("RT{i}")),
         )
         .unwrap();

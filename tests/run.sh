@@ -31,7 +31,17 @@ if cargo clippy --version >/dev/null 2>&1; then
 else
     echo "=== clippy: not installed, skipped"
 fi
-run_suite rust-tests cargo test --release
+run_suite docs bash tests/docs.sh
+# The Rust tests; the crash test's figures (kills, acknowledged changes, in-flight outcomes) must show.
+rust_tests() {
+    local log status=0
+    log=$(mktemp)
+    cargo test --release 2>&1 | tee "$log" || status=$?
+    grep -q 'crash: [0-9]* writers killed' "$log" || { echo "rust-tests: the crash test printed no figures"; status=1; }
+    rm -f "$log"
+    return "$status"
+}
+run_suite rust-tests rust_tests
 run_suite c-tests bash tests/c/run.sh
 run_suite python-binding bash bindings/python/run_tests.sh
 run_suite node-binding bash bindings/node/run_tests.sh

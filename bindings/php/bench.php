@@ -58,7 +58,7 @@ foreach ($sizes as $size) {
         $store = $sdk->getStore();
         for ($user = 0; $user < $size; $user++) {
             $store->save(['user_name' => "user$user@example.com:777", 'client_id' => 'cid', 'client_secret' => 'csec',
-                'refresh_token' => sprintf('1000.%064d', $user), 'access_token' => sprintf('1000.a%063d', $user), 'expiry_time' => '1795350239397']);
+                'refresh_token' => sprintf('1000.%064d', $user), 'access_token' => sprintf('1000.a%063d', $user), 'expiry_time' => '4102444839397']);
         }
         $rows = [
             'Store find (user_name)' => fn ($n) => $store->find(['user_name' => 'user' . ($n % $size) . '@example.com:777']),

@@ -116,15 +116,15 @@ fn pool(field: usize) -> &'static [Value] {
             vec![s("1000.gt-SECRET-1"), s("gt-SECRET-'--"), s("gt-SECRET-2")],
             // expiry_time
             vec![
-                s("1795350239397"),
-                json!(1795350239397u64),
+                s("4102444839397"),
+                json!(4102444839397u64),
                 json!(-5),
                 s("007"),
                 s("soon"),
                 json!(1.5),
                 s("99999999999999999999"),
                 s("-"),
-                s("1795350239397 "),
+                s("4102444839397 "),
                 json!(true),
             ],
             // redirect_url

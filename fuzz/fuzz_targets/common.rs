@@ -92,7 +92,10 @@ impl Store {
     pub fn memory() -> Store {
         let mut store = ptr::null_mut();
         let mut error = ptr::null_mut();
-        let status = unsafe { zts_open(c":memory:".as_ptr(), ptr::null(), &mut store, &mut error) };
+        // A 1 ms refresh lease: sequences with due tokens go through the lease paths (take, wait,
+        // take over) without waiting long, and every find still returns what the model says.
+        let options = c"{\"refresh_lease_ms\": 1}";
+        let status = unsafe { zts_open(c":memory:".as_ptr(), options.as_ptr(), &mut store, &mut error) };
         assert_eq!(status, 0, "zts_open(:memory:) failed");
         assert!(!store.is_null());
         Store(store)

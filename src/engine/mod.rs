@@ -5,6 +5,7 @@
 pub mod sqlite;
 
 use crate::error::Result;
+use crate::lease::Lease;
 use crate::token::Token;
 
 /// One exact-match lookup on one column. Values are never empty (empty means absent).
@@ -51,8 +52,21 @@ impl Key<'_> {
 pub trait Engine: Send {
     /// The first token (the earliest inserted) whose column equals the key's value.
     fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>>;
+    /// The first token found by the keys, tried in order.
+    fn lookup_first(&mut self, keys: &[Key<'_>]) -> Result<Option<Token>> {
+        for key in keys {
+            if let Some(found) = self.lookup(*key)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
     /// Every token in numeric id order.
     fn list(&mut self) -> Result<Vec<Token>>;
+    /// The refresh lease with this key, live or not.
+    fn lease(&mut self, key: &str) -> Result<Option<Lease>>;
+    /// Every recorded refresh lease, live or not.
+    fn leases(&mut self) -> Result<Vec<Lease>>;
     /// Starts a write transaction that holds the store's write lock until commit or drop (rollback).
     /// `needs_sync`: whether its commit must survive a power loss (the engine's options may add more).
     fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>>;
@@ -61,6 +75,15 @@ pub trait Engine: Send {
 /// Operations inside a write transaction; nothing is visible to others until `commit`.
 pub trait WriteTxn {
     fn lookup(&self, key: Key<'_>) -> Result<Option<Token>>;
+    /// The first token found by the keys, tried in order.
+    fn lookup_first(&self, keys: &[Key<'_>]) -> Result<Option<Token>> {
+        for key in keys {
+            if let Some(found) = self.lookup(*key)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
     /// The largest numeric id the store has ever held, deleted ones included (0 when none). New ids
     /// count up from it, so an id is never issued twice.
     fn largest_id_ever(&self) -> Result<u64>;
@@ -70,8 +93,14 @@ pub trait WriteTxn {
     fn update(&self, id: &str, changes: &Token) -> Result<()>;
     /// Removes the row with this id; false when there was none.
     fn delete(&self, id: &str) -> Result<bool>;
-    /// Removes every row; returns how many there were.
+    /// Removes every row and every lease; returns how many rows there were.
     fn purge(&self) -> Result<usize>;
+    /// The refresh lease with this key, live or not.
+    fn lease(&self, key: &str) -> Result<Option<Lease>>;
+    /// Records a lease, replacing one with the same key; leases that ended before `now_ms` go.
+    fn set_lease(&self, lease: &Lease, now_ms: i64) -> Result<()>;
+    /// Ends the leases with these keys (absent ones are fine).
+    fn end_leases(&self, keys: &[String]) -> Result<()>;
     /// Whether the commit will be as durable as a `needs_sync` write asked for under these options.
     fn commit_as_durable_as_needed(&self) -> bool;
     fn commit(self: Box<Self>) -> Result<()>;

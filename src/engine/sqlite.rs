@@ -4,6 +4,7 @@
 
 use crate::engine::{Engine, Key, WriteTxn};
 use crate::error::{Error, Result};
+use crate::lease::Lease;
 use crate::options::{Options, Synchronous};
 use crate::token::{Token, FIELDS};
 use rusqlite::types::ValueRef;
@@ -19,7 +20,7 @@ pub const APPLICATION_ID: i32 = 0x7a74_7331;
 
 /// Schema steps: step `n` (1-based) takes a file from user_version n-1 to n. Version 0 is a file
 /// without zts marks: empty, or holding the SDK's `oauthtoken` table, which step 1 leaves as it is.
-pub const MIGRATIONS: [&str; 3] = [
+pub const MIGRATIONS: [&str; 4] = [
     // 1: the SDK DBStore table (same names and column order, so SDK code and the sqlite3 shell read it),
     //    unique ids, and an index for each key the SDK rules match on.
     "CREATE TABLE IF NOT EXISTS oauthtoken (
@@ -37,6 +38,9 @@ pub const MIGRATIONS: [&str; 3] = [
     // 3: the largest id ever stored, so that a deleted token's id is never issued again.
     "CREATE TABLE IF NOT EXISTS zts_last_id (last INTEGER NOT NULL);
      INSERT INTO zts_last_id SELECT max(0, coalesce(max(CAST(id AS INTEGER)), 0)) FROM oauthtoken;",
+    // 4: refresh leases (see `lease`): who refreshes which token until when.
+    "CREATE TABLE IF NOT EXISTS zts_lease (
+        lease_key TEXT PRIMARY KEY NOT NULL, holder TEXT NOT NULL, until_ms INTEGER NOT NULL) WITHOUT ROWID;",
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -428,9 +432,33 @@ fn lookup(conn: &Connection, key: Key<'_>) -> rusqlite::Result<Option<Token>> {
     rows.next()?.map(row_to_token).transpose()
 }
 
+fn lease(conn: &Connection, key: &str) -> rusqlite::Result<Option<Lease>> {
+    let mut stmt = conn.prepare_cached("SELECT lease_key, holder, until_ms FROM zts_lease WHERE lease_key = ?1")?;
+    let mut rows = stmt.query([key])?;
+    rows.next()?.map(row_to_lease).transpose()
+}
+
+fn row_to_lease(row: &Row<'_>) -> rusqlite::Result<Lease> {
+    Ok(Lease { key: row.get(0)?, holder: row.get(1)?, until_ms: row.get(2)? })
+}
+
 impl Engine for SqliteEngine {
     fn lookup(&mut self, key: Key<'_>) -> Result<Option<Token>> {
         lookup(&self.conn, key).map_err(|e| self.error(e))
+    }
+
+    fn lease(&mut self, key: &str) -> Result<Option<Lease>> {
+        lease(&self.conn, key).map_err(|e| self.error(e))
+    }
+
+    fn leases(&mut self) -> Result<Vec<Lease>> {
+        let run = || -> rusqlite::Result<Vec<Lease>> {
+            let mut stmt =
+                self.conn.prepare_cached("SELECT lease_key, holder, until_ms FROM zts_lease ORDER BY until_ms")?;
+            let rows = stmt.query_map([], row_to_lease)?;
+            rows.collect()
+        };
+        run().map_err(|e| self.error(e))
     }
 
     fn list(&mut self) -> Result<Vec<Token>> {
@@ -548,7 +576,36 @@ impl WriteTxn for SqliteTxn<'_> {
     }
 
     fn purge(&self) -> Result<usize> {
-        self.tx.execute("DELETE FROM oauthtoken", []).map_err(|e| self.error(e))
+        let purge = || {
+            self.tx.execute("DELETE FROM zts_lease", [])?;
+            self.tx.execute("DELETE FROM oauthtoken", [])
+        };
+        purge().map_err(|e| self.error(e))
+    }
+
+    fn lease(&self, key: &str) -> Result<Option<Lease>> {
+        lease(&self.tx, key).map_err(|e| self.error(e))
+    }
+
+    fn set_lease(&self, lease: &Lease, now_ms: i64) -> Result<()> {
+        let set = || {
+            self.tx.prepare_cached("DELETE FROM zts_lease WHERE until_ms < ?1")?.execute([now_ms])?;
+            self.tx
+                .prepare_cached("INSERT OR REPLACE INTO zts_lease (lease_key, holder, until_ms) VALUES (?1, ?2, ?3)")?
+                .execute(rusqlite::params![lease.key, lease.holder, lease.until_ms])
+        };
+        set().map(drop).map_err(|e| self.error(e))
+    }
+
+    fn end_leases(&self, keys: &[String]) -> Result<()> {
+        // One statement for the (at most four) keys: most saves that end leases find none.
+        let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("DELETE FROM zts_lease WHERE lease_key IN ({})", placeholders.join(", "));
+        self.tx
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(keys)))
+            .map(drop)
+            .map_err(|e| self.error(e))
     }
 
     fn commit_as_durable_as_needed(&self) -> bool {

@@ -64,6 +64,24 @@ static struct result find_by_id(zts_store *store, const char *id) {
     return r;
 }
 
+static struct result try_find(zts_store *store, const char *token_json) {
+    struct result r = RESULT_INIT;
+    r.status = zts_try_find(store, token_json, &r.out, &r.error);
+    return r;
+}
+
+static struct result try_find_by_id(zts_store *store, const char *id) {
+    struct result r = RESULT_INIT;
+    r.status = zts_try_find_by_id(store, id, &r.out, &r.error);
+    return r;
+}
+
+static struct result leases(zts_store *store) {
+    struct result r = RESULT_INIT;
+    r.status = zts_leases(store, &r.out, &r.error);
+    return r;
+}
+
 static struct result list(zts_store *store) {
     struct result r = RESULT_INIT;
     r.status = zts_list(store, &r.out, &r.error);
@@ -279,12 +297,12 @@ static void test_version_and_status_names(void) {
     } statuses[] = {STATUS(ZTS_OK),           STATUS(ZTS_NOT_FOUND), STATUS(ZTS_INVALID_ARGUMENT),
                     STATUS(ZTS_INVALID_JSON), STATUS(ZTS_INVALID_TOKEN), STATUS(ZTS_BUSY),
                     STATUS(ZTS_IO),           STATUS(ZTS_CORRUPT),   STATUS(ZTS_INCOMPATIBLE),
-                    STATUS(ZTS_INTERNAL)};
+                    STATUS(ZTS_INTERNAL),     STATUS(ZTS_REFRESHING)};
 #undef STATUS
-    for (int32_t i = 0; i < 10; i++)
+    for (int32_t i = 0; i < 11; i++)
         check(statuses[i].code == i && strcmp(zts_status_name(i), statuses[i].name) == 0,
               "zts_status_name(%d) is %s", i, statuses[i].name);
-    const int32_t unknown[] = {-1, 10, 1000, INT32_MIN, INT32_MAX};
+    const int32_t unknown[] = {-1, 11, 1000, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         check(strcmp(zts_status_name(unknown[i]), "ZTS_UNKNOWN_STATUS") == 0,
               "zts_status_name(%d) is ZTS_UNKNOWN_STATUS", unknown[i]);
@@ -394,6 +412,12 @@ static void test_options(void) {
                 "\"create\" must be");
     expect_fail("synchronous unknown", open_store(":memory:", "{\"synchronous\":\"off\"}"), ZTS_INVALID_ARGUMENT,
                 "\"synchronous\" must be");
+    zts_close(open_ok("zts_open with the refresh options", ":memory:",
+                      "{\"refresh_lead_ms\":5,\"refresh_lease_ms\":0}"));
+    expect_fail("refresh_lead_ms negative", open_store(":memory:", "{\"refresh_lead_ms\":-5}"), ZTS_INVALID_ARGUMENT,
+                "\"refresh_lead_ms\" must be");
+    expect_fail("refresh_lease_ms a string", open_store(":memory:", "{\"refresh_lease_ms\":\"10s\"}"),
+                ZTS_INVALID_ARGUMENT, "\"refresh_lease_ms\" must be");
     expect_fail("options_json not JSON", open_store(":memory:", "{"), ZTS_INVALID_ARGUMENT,
                 "options_json is not valid JSON");
     expect_fail("options_json not an object", open_store(":memory:", "[]"), ZTS_INVALID_ARGUMENT,
@@ -403,9 +427,9 @@ static void test_options(void) {
 
 static void test_statuses(void) {
     zts_store *store = open_memory();
-    const char *token = "{\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":1795350239397}";
+    const char *token = "{\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":4102444839397}";
     expect_token("the saved token", expect_ok("save", save(store, token)),
-                 "{\"id\":\"1\",\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":\"1795350239397\"}");
+                 "{\"id\":\"1\",\"user_name\":\"u@x\",\"access_token\":\"AT1\",\"expiry_time\":\"4102444839397\"}");
     char *before = expect_ok("list before the refused calls", list(store));
 
     expect_fail("find of an unknown user", find(store, "{\"user_name\":\"nobody\"}"), ZTS_NOT_FOUND,
@@ -658,6 +682,41 @@ static int list_is_complete(json_t *all) {
     return 1;
 }
 
+/* A due token (expired, with a refresh token and client credentials): the first find holds its refresh
+ * lease; try_find then says ZTS_REFRESHING without a secret; zts_leases shows it; the refresh save ends
+ * it. NULL arguments are refused as everywhere. */
+static void test_refresh_lease(void) {
+    zts_store *store = open_memory();
+    call_ok("save a due token", save(store, "{\"user_name\":\"u\",\"client_id\":\"c\",\"client_secret\":\"s\","
+                                             "\"refresh_token\":\"RSECRET\",\"access_token\":\"A1\","
+                                             "\"expiry_time\":\"1\"}"));
+    char *json = expect_ok("zts_leases before any find", leases(store));
+    check(json && strcmp(json, "[]") == 0, "no lease yet: %s", shown(json));
+    zts_string_free(json);
+    call_ok("the first find of a due token", find_by_id(store, "1"));
+    expect_fail("zts_try_find_by_id while the lease is live", try_find_by_id(store, "1"), ZTS_REFRESHING,
+                "token id 1 is being refreshed");
+    expect_fail("zts_try_find while the lease is live", try_find(store, "{\"user_name\":\"u\"}"), ZTS_REFRESHING,
+                "token id 1");
+    json = expect_ok("zts_leases with a live lease", leases(store));
+    check(json && strstr(json, "\"id\":\"1\"") && strstr(json, "\"holder\":\"pid ") && !strstr(json, "RSECRET"),
+          "the lease names token 1 and its holder, no secret: %s", shown(json));
+    zts_string_free(json);
+    call_ok("the refresh save", save(store, "{\"id\":\"1\",\"access_token\":\"A2\",\"expiry_time\":\"4102444839397\"}"));
+    json = expect_ok("zts_try_find_by_id after the refresh", try_find_by_id(store, "1"));
+    check(json && strstr(json, "\"access_token\":\"A2\""), "the refreshed token: %s", shown(json));
+    zts_string_free(json);
+    json = expect_ok("zts_leases after the refresh", leases(store));
+    check(json && strcmp(json, "[]") == 0, "the save ended the lease: %s", shown(json));
+    zts_string_free(json);
+    expect_fail("zts_try_find(store NULL)", try_find(NULL, TOKEN), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_try_find(token NULL)", try_find(store, NULL), ZTS_INVALID_ARGUMENT, "token_json is NULL");
+    expect_fail("zts_try_find_by_id(id NULL)", try_find_by_id(store, NULL), ZTS_INVALID_ARGUMENT, "id is NULL");
+    expect_fail("zts_try_find_by_id unknown", try_find_by_id(store, "9"), ZTS_NOT_FOUND, "no token has id");
+    expect_fail("zts_leases(store NULL)", leases(NULL), ZTS_INVALID_ARGUMENT, "store is NULL");
+    zts_close(store);
+}
+
 static void test_threads(void) {
     struct temp t;
     make_temp(&t, "threads.db");
@@ -704,6 +763,7 @@ int main(void) {
     test_read_only_file();
     test_incompatible_files();
     test_busy();
+    test_refresh_lease();
     test_threads();
     return finish("api");
 }

@@ -107,5 +107,20 @@ driver_check() {
 }
 step "xlang driver under ${checked[0]}" driver_check
 
+# The demo (the main job): it shows cargo's progress (a first build is minutes long), runs the quickstart
+# on a new file, and a store it cannot open gets the status and the message naming the path.
+demo_check() {
+    local dir out
+    dir=$(mktemp -d)
+    out=$(bash examples/demo.sh "$dir/demo.db" 2>&1) || { echo "$out"; rm -rf "$dir"; return 1; }
+    rm -rf "$dir"
+    grep -q 'Finished' <<<"$out" || { echo "demo: no build progress shown:"; echo "$out"; return 1; }
+    grep -q '^every token: .*"id":"1"' <<<"$out" || { echo "demo: no token listed:"; echo "$out"; return 1; }
+    if out=$(bash examples/demo.sh /no/such/dir/x.db 2>&1); then echo "demo: opened /no/such/dir/x.db"; return 1; fi
+    grep -q '^zts_open failed: ZTS_IO: .*/no/such/dir' <<<"$out" ||
+        { echo "demo: the open error lacks its message:"; echo "$out"; return 1; }
+}
+step "examples/demo.sh: progress, a store made, an open error with its message" demo_check
+
 echo "c-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -54,7 +54,7 @@ def cross(languages, directory):
                     "client_secret": "secret ✓ " + writer,
                     "refresh_token": "1000.rt.%s.%s" % (writer, reader),
                     "access_token": "1000.at.%s" % writer,
-                    "expiry_time": "1795350239397",
+                    "expiry_time": "4102444839397",
                     "redirect_url": "http://localhost/cb?x='1'",
                     "api_domain": "http://127.0.0.1:1",
                 }
@@ -65,9 +65,9 @@ def cross(languages, directory):
                 by_id = ok(drivers[reader].call("find_by_id", id=saved["id"]), "%s find_by_id" % reader)
                 expect(by_id == saved, "%s find_by_id %r != %r" % (reader, by_id, saved))
                 change = {"id": saved["id"], "access_token": "1000.at.%s.by.%s" % (writer, reader),
-                          "expiry_time": 1795350300000}
+                          "expiry_time": 4102444900000}
                 updated = ok(drivers[reader].call("save", token=change), "%s update" % reader)
-                expect(updated == dict(saved, access_token=change["access_token"], expiry_time="1795350300000"),
+                expect(updated == dict(saved, access_token=change["access_token"], expiry_time="4102444900000"),
                        "%s update gave %r" % (reader, updated))
                 back = ok(drivers[writer].call("find_by_id", id=saved["id"]), "%s reads back" % writer)
                 expect(back == updated, "%s read back %r, %s wrote %r" % (writer, back, reader, updated))
@@ -120,7 +120,7 @@ HOSTILE = [
 
 VICTIMS = [
     {"user_name": "victim@example.com:777", "client_id": "cid", "client_secret": "victim-secret",
-     "refresh_token": "1000.victim.refresh", "access_token": "1000.victim.access", "expiry_time": "1795350239397"},
+     "refresh_token": "1000.victim.refresh", "access_token": "1000.victim.access", "expiry_time": "4102444839397"},
     {"client_id": "cid", "client_secret": "victim-secret", "grant_token": "1000.victim.grant",
      "refresh_token": "1000.victim.refresh2"},
 ]

@@ -43,7 +43,7 @@ class Soak:
             "refresh_token": "1000.rt-" + tag,
             "access_token": "1000.at-" + tag,
             "grant_token": None,
-            "expiry_time": str(1795000000000 + n),
+            "expiry_time": str(4102000000000 + n),
             "redirect_url": "http://localhost/" + tag,
             "api_domain": "http://127.0.0.1:1/" + tag,
         }

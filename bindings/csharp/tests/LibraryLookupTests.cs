@@ -47,7 +47,7 @@ namespace Zts.Tests
         private static string LoadError(ProcessResult run)
         {
             Check.Equal(1, run.ExitCode, run.ToString());
-            var response = (Dictionary<string, object>)Json.Parse(run.Stdout.Trim());
+            var response = (Dictionary<string, object>)TestJson.Parse(run.Stdout.Trim());
             Check.Equal("DRIVER_ERROR", (string)response["status"]);
             return (string)response["error"];
         }

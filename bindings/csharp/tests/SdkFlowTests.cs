@@ -10,7 +10,7 @@ using static Zts.Tests.Fixtures;
 namespace Zts.Tests
 {
     /// <summary>
-    /// The SDK's call sequence (contract §3) replayed against ZohoTokenStore: the store calls that the
+    /// The SDK's call sequence (docs/sdk-contract.md §3) replayed against ZohoTokenStore: the store calls that the
     /// C# SDK's OAuthToken.GetToken, Remove and Revoke make, in their order, with the token exchange
     /// played by a fake accounts server in process. The real SDK cannot be installed here (NuGet).
     /// </summary>
@@ -70,7 +70,7 @@ namespace Zts.Tests
 
         /// <summary>
         /// The store calls of the C# SDK's OAuthToken.GetToken (CS8 API/Authenticator/OAuthToken.cs),
-        /// step by step; see contract §3. Returns the access token. findUser is off (no CRM calls).
+        /// step by step; see docs/sdk-contract.md §3. Returns the access token. findUser is off (no CRM calls).
         /// </summary>
         private string GetToken(ITokenStore store, OAuthToken self)
         {

@@ -9,7 +9,7 @@ namespace Zts.Tests
     {
         private static List<object> Cases()
         {
-            var document = (Dictionary<string, object>)Json.Parse(File.ReadAllText(Fixtures.VectorsFile));
+            var document = (Dictionary<string, object>)TestJson.Parse(File.ReadAllText(Fixtures.VectorsFile));
             return (List<object>)document["cases"];
         }
 
@@ -93,7 +93,7 @@ namespace Zts.Tests
                     IDictionary<string, string> strings = AsStrings(token);
                     if (strings != null) return save ? store.Save(strings) : store.Find(strings);
                     // A value that is not a string (an integer expiry_time) goes through the JSON text API.
-                    string text = Json.Serialize(token);
+                    string text = TestJson.Serialize(token);
                     return ReadToken(save ? store.SaveJson(text) : store.FindJson(text));
                 case "find_by_id":
                     return store.FindById((string)step["id"]);
@@ -123,7 +123,7 @@ namespace Zts.Tests
 
         private static IDictionary<string, string> ReadToken(string json)
         {
-            var token = (Dictionary<string, object>)Json.Parse(json);
+            var token = (Dictionary<string, object>)TestJson.Parse(json);
             return token.ToDictionary(pair => pair.Key, pair => (string)pair.Value);
         }
 

@@ -24,13 +24,13 @@ namespace Zts.Tests
             ProcessResult run = Run("bash", Quote(Driver) + " " + arguments, string.Concat(requests.Select(request => request + "\n")), temp.Path);
             Check.Equal(expectedExit, run.ExitCode, run.ToString());
             Check.True(run.Stdout.EndsWith("\n") && !run.Stdout.Contains("\r"), "LF-terminated lines: " + run.Stdout);
-            return run.Stdout.TrimEnd('\n').Split('\n').Select(line => (Dictionary<string, object>)Json.Parse(line)).ToList();
+            return run.Stdout.TrimEnd('\n').Split('\n').Select(line => (Dictionary<string, object>)TestJson.Parse(line)).ToList();
         }
 
         private static void CheckResponse(Dictionary<string, object> response, string status, string what)
         {
             Check.SequenceEqual(new[] { "status", "result", "error" }, response.Keys, what + ": keys");
-            Check.Equal(status, (string)response["status"], what + ": " + Json.Serialize(response));
+            Check.Equal(status, (string)response["status"], what + ": " + TestJson.Serialize(response));
             if (status == "ZTS_OK") Check.Equal(null, response["error"], what);
             else Check.True(response["result"] == null && ((string)response["error"]).Length > 0, what + ": an error and no result");
         }
@@ -42,7 +42,7 @@ namespace Zts.Tests
             string[] requests =
             {
                 "{\"op\":\"version\"}",
-                "{\"op\":\"save\",\"token\":{\"user_name\":\"grüß 日本 😀\",\"client_id\":\"cid\",\"client_secret\":\"csec\",\"refresh_token\":\"RT1\",\"access_token\":\"AT1\",\"expiry_time\":1795350239397}}",
+                "{\"op\":\"save\",\"token\":{\"user_name\":\"grüß 日本 😀\",\"client_id\":\"cid\",\"client_secret\":\"csec\",\"refresh_token\":\"RT1\",\"access_token\":\"AT1\",\"expiry_time\":4102444839397}}",
                 "{\"op\":\"find\",\"token\":{\"user_name\":\"grüß 日本 😀\"}}",
                 "{\"op\":\"find_by_id\",\"id\":\"1\"}",
                 "{\"op\":\"save\",\"json\":\"{\\\"access_token\\\":\\\"ATX\\\"}\"}",
@@ -64,12 +64,12 @@ namespace Zts.Tests
             Check.SequenceEqual(Keys, saved.Keys, "all ten keys, in zts's order");
             Check.Equal("1", (string)saved["id"]);
             Check.Equal("grüß 日本 😀", (string)saved["user_name"]);
-            Check.Equal("1795350239397", (string)saved["expiry_time"]);
+            Check.Equal("4102444839397", (string)saved["expiry_time"]);
             Check.Equal(null, saved["grant_token"]);
             CheckResponse(responses[2], "ZTS_OK", "find token");
-            Check.Equal(Json.Serialize(saved), Json.Serialize(responses[2]["result"]));
+            Check.Equal(TestJson.Serialize(saved), TestJson.Serialize(responses[2]["result"]));
             CheckResponse(responses[3], "ZTS_OK", "find_by_id");
-            Check.Equal(Json.Serialize(saved), Json.Serialize(responses[3]["result"]));
+            Check.Equal(TestJson.Serialize(saved), TestJson.Serialize(responses[3]["result"]));
             CheckResponse(responses[4], "ZTS_OK", "save json");
             Check.Equal("2", (string)((Dictionary<string, object>)responses[4]["result"])["id"]);
             CheckResponse(responses[5], "ZTS_OK", "find json");
@@ -168,7 +168,7 @@ namespace Zts.Tests
             Check.Equal(1, run.ExitCode, run.ToString());
             string[] lines = run.Stdout.TrimEnd('\n').Split('\n');
             Check.Equal(1, lines.Length, "one line");
-            CheckResponse((Dictionary<string, object>)Json.Parse(lines[0]), "ZTS_IO", "open");
+            CheckResponse((Dictionary<string, object>)TestJson.Parse(lines[0]), "ZTS_IO", "open");
         }
 
         [Test]

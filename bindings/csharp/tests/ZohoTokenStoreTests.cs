@@ -19,7 +19,7 @@ namespace Zts.Tests
             "refresh_token", "RT1",
             "access_token", "AT1",
             "grant_token", "GT1",
-            "expiry_time", "1795350239397",
+            "expiry_time", "4102444839397",
             "redirect_url", "http://localhost/cb",
             "api_domain", "http://127.0.0.1:18081");
 
@@ -94,7 +94,7 @@ namespace Zts.Tests
                 AccessToken = "AT1",
                 UserSignature = new UserSignature("user@example.com:777"),
                 APIDomain = "http://127.0.0.1:18081",
-                ExpiresIn = "1795350239397",
+                ExpiresIn = "4102444839397",
             };
             store.SaveToken(token);
             Check.SameToken(StoredWith("id", "1"), store.Store.FindById("1"));
@@ -107,9 +107,9 @@ namespace Zts.Tests
             WithStored();
             var token = (OAuthToken)store.FindTokenById("1");
             token.AccessToken = "AT2";
-            token.ExpiresIn = "1795350299999";
+            token.ExpiresIn = "4102444899999";
             store.SaveToken(token);
-            Check.SameToken(StoredWith("id", "1", "access_token", "AT2", "expiry_time", "1795350299999"), store.Store.List().Single());
+            Check.SameToken(StoredWith("id", "1", "access_token", "AT2", "expiry_time", "4102444899999"), store.Store.List().Single());
         }
 
         [Test]

@@ -1,7 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using Zts;
 
 /// <summary>
@@ -49,13 +50,14 @@ public static class XlangDriver
 
     private static string Serve(Store store, string line)
     {
-        Dictionary<string, object> request;
+        JObject request;
         try
         {
-            request = Json.Parse(line) as Dictionary<string, object>;
+            request = ParseRequest(line);
         }
-        catch (FormatException error)
+        catch (Exception error) when (error is JsonException || error is ArgumentException)
         {
+            // ArgumentException: a repeated key.
             return Response(DriverError, null, "cannot parse the request: " + error.Message);
         }
         if (request == null) return Response(DriverError, null, "a request must be a JSON object");
@@ -74,8 +76,20 @@ public static class XlangDriver
         }
     }
 
+    /// <summary>One JSON value and nothing after it; null when it is not an object.</summary>
+    private static JObject ParseRequest(string line)
+    {
+        // No date parsing: a string must reach zts exactly as sent. Depth bounded: hostile lines.
+        using (var reader = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 })
+        {
+            JToken request = JToken.ReadFrom(reader);
+            if (reader.Read()) throw new JsonReaderException("unexpected text after the request");
+            return request as JObject;
+        }
+    }
+
     /// <summary>Makes the one call a request asks for; returns its result as JSON text.</summary>
-    private static string Call(Store store, Dictionary<string, object> request)
+    private static string Call(Store store, JObject request)
     {
         string op = Text(request, "op");
         switch (op)
@@ -95,38 +109,42 @@ public static class XlangDriver
                 store.Purge();
                 return "null";
             case "version":
-                return Json.Serialize(Store.LibraryVersion);
+                return JsonConvert.ToString(Store.LibraryVersion);
             default:
                 throw new RequestException("unknown op \"" + op + "\"");
         }
     }
 
     /// <summary>"token" (an object, sent as compact JSON) or "json" (text sent verbatim).</summary>
-    private static string TokenText(Dictionary<string, object> request)
+    private static string TokenText(JObject request)
     {
-        object token;
+        JToken token;
         if (request.TryGetValue("token", out token))
         {
-            if (!(token is Dictionary<string, object>)) throw new RequestException("\"token\" must be an object");
-            return Json.Serialize(token);
+            if (token.Type != JTokenType.Object) throw new RequestException("\"token\" must be an object");
+            return token.ToString(Formatting.None);
         }
-        if (request.ContainsKey("json")) return Text(request, "json");
+        if (request["json"] != null) return Text(request, "json");
         throw new RequestException("the request needs \"token\" or \"json\"");
     }
 
-    private static string Text(Dictionary<string, object> request, string key)
+    private static string Text(JObject request, string key)
     {
-        object value;
+        JToken value;
         if (!request.TryGetValue(key, out value)) throw new RequestException("the request needs \"" + key + "\"");
-        var text = value as string;
-        if (text == null) throw new RequestException("\"" + key + "\" must be a string");
-        return text;
+        if (value.Type != JTokenType.String) throw new RequestException("\"" + key + "\" must be a string");
+        return (string)value;
     }
 
     private static string Response(string status, string resultJson, string error)
     {
-        return "{\"status\":" + Json.Serialize(status) + ",\"result\":" + (resultJson ?? "null") +
-               ",\"error\":" + Json.Serialize(error) + "}";
+        return "{\"status\":" + Quoted(status) + ",\"result\":" + (resultJson ?? "null") +
+               ",\"error\":" + Quoted(error) + "}";
+    }
+
+    private static string Quoted(string text)
+    {
+        return text == null ? "null" : JsonConvert.ToString(text);
     }
 
     private sealed class RequestException : Exception

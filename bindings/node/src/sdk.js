@@ -38,49 +38,59 @@ const { OAuthToken, SDKException, UserSignature, Constants } = SDK;
 const TokenStore = SDK.TokenStore.TokenStore;
 
 // zts key -> [OAuthToken getter, setter]. expiry_time is the SDK's expiresIn (an absolute time, epoch
-// ms as a string). user_name, the UserSignature's name, is mapped apart.
-const STRING_FIELDS = {
-  id: ["getId", "setId"],
-  client_id: ["getClientId", "setClientId"],
-  client_secret: ["getClientSecret", "setClientSecret"],
-  refresh_token: ["getRefreshToken", "setRefreshToken"],
-  access_token: ["getAccessToken", "setAccessToken"],
-  grant_token: ["getGrantToken", "setGrantToken"],
-  expiry_time: ["getExpiresIn", "setExpiresIn"],
-  redirect_url: ["getRedirectURL", "setRedirectURL"],
-  api_domain: ["getAPIDomain", "setAPIDomain"],
-};
+// ms as a string). user_name, the UserSignature's name, is mapped apart. An array of entries, made once:
+// the mapping runs on every call.
+const STRING_FIELDS = [
+  ["id", "getId", "setId"],
+  ["client_id", "getClientId", "setClientId"],
+  ["client_secret", "getClientSecret", "setClientSecret"],
+  ["refresh_token", "getRefreshToken", "setRefreshToken"],
+  ["access_token", "getAccessToken", "setAccessToken"],
+  ["grant_token", "getGrantToken", "setGrantToken"],
+  ["expiry_time", "getExpiresIn", "setExpiresIn"],
+  ["redirect_url", "getRedirectURL", "setRedirectURL"],
+  ["api_domain", "getAPIDomain", "setAPIDomain"],
+];
 
-/** The zts token object of an OAuthToken (the SDK leaves unset fields undefined; zts wants null). */
+/**
+ * The zts token object of an OAuthToken: its set fields only (zts reads a missing key as null; the SDK
+ * leaves unset fields undefined).
+ */
 function toZts(token) {
   const fields = {};
-  for (const [key, [getter]] of Object.entries(STRING_FIELDS)) {
-    fields[key] = token[getter]() ?? null;
+  for (const [key, getter] of STRING_FIELDS) {
+    const value = token[getter]();
+    if (value != null) {
+      fields[key] = value;
+    }
   }
-  fields.user_name = token.getUserSignature()?.getName() ?? null;
+  const signature = token.getUserSignature();
+  if (signature != null) {
+    fields.user_name = signature.getName();
+  }
   return fields;
 }
 
 /** Sets the token's empty (null or undefined) fields from a stored zts token, as the SDK's setMergeData. */
 function fillEmptyFields(token, stored) {
-  for (const [key, [getter, setter]] of Object.entries(STRING_FIELDS)) {
-    if (token[getter]() == null && stored[key] !== null) {
-      token[setter](stored[key]);
+  for (const [key, getter, setter] of STRING_FIELDS) {
+    const value = stored[key];
+    if (value !== null && token[getter]() == null) {
+      token[setter](value);
     }
   }
-  if (token.getUserSignature() == null && stored.user_name !== null) {
+  if (stored.user_name !== null && token.getUserSignature() == null) {
     token.setUserSignature(new UserSignature(stored.user_name));
   }
 }
 
-/** A new OAuthToken holding a stored token, built as the SDK FileStore builds one. */
+/** A new OAuthToken holding a stored token, built as the SDK FileStore builds one (each field set once). */
 function newOAuthToken(stored) {
   const token = Reflect.construct(OAuthToken, []);
-  for (const [, setter] of Object.values(STRING_FIELDS)) {
-    token[setter](null);
+  for (const [key, , setter] of STRING_FIELDS) {
+    token[setter](stored[key]);
   }
-  token.setUserSignature(null);
-  fillEmptyFields(token, stored);
+  token.setUserSignature(stored.user_name === null ? null : new UserSignature(stored.user_name));
   return token;
 }
 
@@ -135,7 +145,7 @@ export class ZohoTokenStore extends TokenStore {
     // The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an id
     // and gets null from them. Without its id such a token has nothing to match, so no query.
     delete query.id;
-    if (Object.values(query).every((value) => value === null)) {
+    if (Object.keys(query).length === 0) {
       return null;
     }
     let stored;

@@ -1,10 +1,11 @@
 // `Store`: the zts C ABI in JavaScript terms (objects in and out, one error type for every status).
 //
 // The rules (matching, merging, ids) live in zts; this module only converts arguments, runs each call
-// and maps statuses to `ZtsError`. Writes and list run off the event loop (koffi's `.async`, on the
-// libuv thread pool): a write may wait up to busy_timeout_ms for another process's write lock, and a
-// list of many tokens takes milliseconds. find and findById run on the calling thread: an indexed read
-// of a WAL store never waits for a writer and takes about 4 µs, less than the hop to the pool (~15 µs).
+// and maps statuses to `ZtsError`. Writes run off the event loop (koffi's `.async`, on the libuv thread
+// pool): a write may wait up to busy_timeout_ms for another process's write lock. Reads (find, findById,
+// list) run on the calling thread: a read of a WAL store never waits for a writer; an indexed one takes
+// about 4 µs, much less than the hop to the pool and back (~15 µs idle, 100 µs and more on a busy
+// machine), and a list of 10,000 tokens about as long as the SDK FileStore takes to read its file.
 // zts returns its error message through an out pointer of the same call, so a call on a worker thread
 // still gets it (a thread-local "last error" would be lost there).
 import { zts } from "./native.js";
@@ -145,8 +146,8 @@ process.on("exit", () => {
  *
  * `new Store(location, options)` (or `Store.open`) opens, and by default creates, the store; options
  * are those of zts_open: busy_timeout_ms, read_only, create, synchronous ("auto", "full" or "normal").
- * Every method is async (returns a Promise). Writes and list run on the libuv thread pool; find and
- * findById run at once on the calling thread (microseconds; see the top of this file). zts serializes
+ * Every method is async (returns a Promise). Writes run on the libuv thread pool; find, findById and
+ * list run at once on the calling thread (see the top of this file). zts serializes
  * the calls on one handle. Refused calls reject with ZtsError; a call on a closed store rejects with an Error whose
  * code is "ERR_ZTS_CLOSED".
  */
@@ -206,9 +207,9 @@ export class Store {
     return `Store(${JSON.stringify(this.#location)})`;
   }
 
-  // Runs fn(handle, ...args, [result,] error) on the thread pool (`now`: on this thread); returns the
-  // result string or throws ZtsError.
-  async #call(fn, args, hasOutput, now = false) {
+  // Runs fn(handle, ...args, [result,] error) on the thread pool; returns the result string or throws
+  // ZtsError.
+  async #call(fn, args, hasOutput) {
     const handle = this.#handle;
     if (handle.closing) {
       throw closedError(this.#location);
@@ -220,13 +221,29 @@ export class Store {
     let status;
     try {
       const callArgs = [handle.pointer, ...args, ...outs];
-      status = now ? fn(...callArgs) : await callAsync(fn, callArgs);
+      status = await callAsync(fn, callArgs);
     } finally {
       handle.calls -= 1;
       if (handle.closing && handle.calls === 0) {
         release(handle);
       }
     }
+    if (status !== OK) {
+      throw new ZtsError(status, error[0] ?? "");
+    }
+    return result[0];
+  }
+
+  // A read, on this thread: fn(handle, [arg,] result, error); returns the result string or throws
+  // ZtsError. No call counting: close() on this same thread cannot run in between.
+  #read(fn, arg) {
+    const handle = this.#handle;
+    if (handle.closing) {
+      throw closedError(this.#location);
+    }
+    const result = [null];
+    const error = [null];
+    const status = arg === undefined ? fn(handle.pointer, result, error) : fn(handle.pointer, arg, result, error);
     if (status !== OK) {
       throw new ZtsError(status, error[0] ?? "");
     }
@@ -242,29 +259,31 @@ export class Store {
 
   /** Finds the stored token a query (JSON text) matches; resolves to it as JSON text. */
   async findJson(tokenJson) {
-    return this.#call(zts.find, [cText(tokenJson, "tokenJson")], true, true);
+    return this.#read(zts.find, cText(tokenJson, "tokenJson"));
   }
 
   // Objects in and out.
 
+  // JSON.stringify writes NUL and lone surrogates as \u escapes, so its text needs no cText checks.
+
   /** Saves a token; resolves to the stored token with its id (assigned when the token had none). */
   async save(token) {
-    return JSON.parse(await this.saveJson(JSON.stringify(token)));
+    return JSON.parse(await this.#call(zts.save, [JSON.stringify(token)], true));
   }
 
   /** Resolves to the stored token a query token matches by the SDK rules (ZtsError NOT_FOUND if none). */
   async find(token) {
-    return JSON.parse(await this.findJson(JSON.stringify(token)));
+    return JSON.parse(this.#read(zts.find, JSON.stringify(token)));
   }
 
   /** Resolves to the token with this id (ZtsError NOT_FOUND when there is none). */
   async findById(id) {
-    return JSON.parse(await this.#call(zts.findById, [cText(id, "id")], true, true));
+    return JSON.parse(this.#read(zts.findById, cText(id, "id")));
   }
 
   /** Resolves to every stored token, in numeric id order. */
   async list() {
-    return JSON.parse(await this.#call(zts.list, [], true));
+    return JSON.parse(this.#read(zts.list));
   }
 
   /** Deletes the token with this id (ZtsError NOT_FOUND when there is none). */

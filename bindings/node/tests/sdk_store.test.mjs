@@ -15,7 +15,7 @@ const STORED = {
   refresh_token: "RT1",
   access_token: "AT1",
   grant_token: "GT1",
-  expiry_time: "1795350239397",
+  expiry_time: "4102444839397",
   redirect_url: "http://localhost/cb",
   api_domain: "http://127.0.0.1:18081",
 };
@@ -94,7 +94,7 @@ test("saveToken and findTokenById map all ten fields both ways", async (t) => {
     .clientId("cid").clientSecret("csec").grantToken("GT1").refreshToken("RT1").redirectURL("http://localhost/cb")
     .accessToken("AT1").userSignature(new UserSignature("user@example.com:777")).findUser(false).build();
   token.setAPIDomain("http://127.0.0.1:18081");
-  token.setExpiresIn("1795350239397");
+  token.setExpiresIn("4102444839397");
   await store.saveToken(token);
   assert.deepEqual(await store.store.findById("1"), { ...STORED, id: "1" });
   const found = await store.findTokenById("1");
@@ -107,9 +107,9 @@ test("saveToken of a refreshed token updates its row by id", async (t) => {
   const store = await openStore(t);
   const token = await store.findTokenById("1");
   token.setAccessToken("AT2");
-  token.setExpiresIn("1795350299999");
+  token.setExpiresIn("4102444899999");
   await store.saveToken(token);
-  assert.deepEqual(await store.store.list(), [{ ...STORED, id: "1", access_token: "AT2", expiry_time: "1795350299999" }]);
+  assert.deepEqual(await store.store.list(), [{ ...STORED, id: "1", access_token: "AT2", expiry_time: "4102444899999" }]);
 });
 
 test("saveToken fills the token's empty fields from the stored row", async (t) => {

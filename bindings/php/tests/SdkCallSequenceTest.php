@@ -10,7 +10,7 @@ use com\zoho\crm\api\UserSignature;
 use PHPUnit\Framework\TestCase;
 use Zts\ZohoTokenStore;
 
-/** The SDK's getToken/remove/revoke call sequences (contract §3, see SdkFlow) against ZohoTokenStore. */
+/** The SDK's getToken/remove/revoke call sequences (docs/sdk-contract.md §3, see SdkFlow) against ZohoTokenStore. */
 final class SdkCallSequenceTest extends TestCase
 {
     private ZohoTokenStore $store;

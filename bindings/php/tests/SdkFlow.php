@@ -11,7 +11,7 @@ use com\zoho\crm\api\exception\SDKException;
 
 /**
  * What the PHP SDK's OAuthToken::getToken() does with its TokenStore, replayed step by step from the
- * contract (zoho-sdk-contract.md §3), with findUser off and the accounts server replaced by a closure
+ * contract (docs/sdk-contract.md §3), with findUser off and the accounts server replaced by a closure
  * ($accounts($grantType, $token): the response array). The real SDK cannot be installed here; this keeps
  * its call sequence (find -> save -> findById) honest against the store.
  */

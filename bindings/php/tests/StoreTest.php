@@ -19,7 +19,7 @@ final class StoreTest extends TestCase
         'client_secret' => 'SECRET-csec',
         'refresh_token' => '1000.SECRET-refresh',
         'access_token' => '1000.SECRET-access',
-        'expiry_time' => '1795350239397',
+        'expiry_time' => '4102444839397',
     ];
 
     private static function stored(array $token): array
@@ -187,9 +187,9 @@ final class StoreTest extends TestCase
     public function testJsonTextInAndOut(): void
     {
         $store = new Store(':memory:');
-        $savedJson = $store->saveJson('{"access_token":"ATX","expiry_time":1795350239397}');
+        $savedJson = $store->saveJson('{"access_token":"ATX","expiry_time":4102444839397}');
         $saved = json_decode($savedJson, true);
-        $this->assertSame(['id' => '1', 'access_token' => 'ATX', 'expiry_time' => '1795350239397'], array_filter($saved));
+        $this->assertSame(['id' => '1', 'access_token' => 'ATX', 'expiry_time' => '4102444839397'], array_filter($saved));
         $this->assertSame($savedJson, $store->findJson('{"access_token":"ATX"}'));
     }
 

@@ -44,7 +44,7 @@ final class XlangDriverTest extends TestCase
             ['op' => 'find_by_id', 'id' => '1'],
             ['op' => 'find_by_id', 'id' => '2'],
             ['op' => 'save', 'json' => '{"access_token":'],
-            ['op' => 'save', 'json' => '{"access_token":"ATX","expiry_time":1795350239397}'],
+            ['op' => 'save', 'json' => '{"access_token":"ATX","expiry_time":4102444839397}'],
             ['op' => 'list'],
             ['op' => 'delete', 'id' => '2'],
             ['op' => 'delete', 'id' => '2'],
@@ -53,7 +53,7 @@ final class XlangDriverTest extends TestCase
         $this->assertSame(0, $exit, $stderr);
         $this->assertSame('', $stderr);
         $stored = self::token($user + ['id' => '1']);
-        $atx = self::token(['id' => '2', 'access_token' => 'ATX', 'expiry_time' => '1795350239397']);
+        $atx = self::token(['id' => '2', 'access_token' => 'ATX', 'expiry_time' => '4102444839397']);
         $ok = fn ($result) => ['status' => 'ZTS_OK', 'result' => $result, 'error' => null];
         $this->assertSame($ok(Store::libraryVersion()), $responses[0]);
         $this->assertSame($ok($stored), $responses[1]);

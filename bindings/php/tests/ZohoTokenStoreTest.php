@@ -25,7 +25,7 @@ final class ZohoTokenStoreTest extends TestCase
         'refresh_token' => 'RT1',
         'access_token' => 'AT1',
         'grant_token' => 'GT1',
-        'expiry_time' => '1795350239397',
+        'expiry_time' => '4102444839397',
         'redirect_url' => 'http://localhost/cb',
         'api_domain' => 'http://127.0.0.1:18081',
     ];
@@ -100,7 +100,7 @@ final class ZohoTokenStoreTest extends TestCase
     public function testSaveTokenMapsAllTenFieldsBothWays(): void
     {
         $token = self::token(self::STORED);
-        $token->setExpiresIn('1795350239397');
+        $token->setExpiresIn('4102444839397');
         $token->setAPIDomain('http://127.0.0.1:18081');
         $this->store->saveToken($token);
         $this->assertSame(self::expected(['id' => '1']), $this->store->getStore()->findById('1'));
@@ -135,7 +135,7 @@ final class ZohoTokenStoreTest extends TestCase
     public function testAFractionalExpiryIsRefusedByZts(): void
     {
         $token = self::token(['access_token' => 'ATX']);
-        $token->setExpiresIn(1795350239397.5);
+        $token->setExpiresIn(4102444839397.5);
         $error = self::sdkError(fn () => $this->store->saveToken($token));
         $this->assertSame('ZTS_INVALID_TOKEN', $error->getCause()->getStatusName());
         $this->assertStringContainsString('expiry_time', $error->getMessage());
@@ -156,9 +156,9 @@ final class ZohoTokenStoreTest extends TestCase
         $store = $this->stored();
         $token = $store->findTokenById('1');
         $token->setAccessToken('AT2');
-        $token->setExpiresIn('1795350299999');
+        $token->setExpiresIn('4102444899999');
         $store->saveToken($token);
-        $this->assertSame([self::expected(['id' => '1', 'access_token' => 'AT2', 'expiry_time' => '1795350299999'])], $store->getStore()->list());
+        $this->assertSame([self::expected(['id' => '1', 'access_token' => 'AT2', 'expiry_time' => '4102444899999'])], $store->getStore()->list());
     }
 
     public function testFindTokenFillsOnlyTheEmptyFieldsOfTheGivenToken(): void

@@ -16,7 +16,7 @@ STORED = {
     "refresh_token": "RT1",
     "access_token": "AT1",
     "grant_token": "GT1",
-    "expiry_time": "1795350239397",
+    "expiry_time": "4102444839397",
     "redirect_url": "http://localhost/cb",
     "api_domain": "http://127.0.0.1:18081",
 }
@@ -79,7 +79,7 @@ def test_save_token_maps_all_ten_fields_both_ways(store):
         api_domain="http://127.0.0.1:18081",
         find_user=False,
     )
-    token.set_expires_in("1795350239397")
+    token.set_expires_in("4102444839397")
     store.save_token(token)
     assert store.store.find_by_id("1") == dict(STORED, id="1")
     found = store.find_token_by_id("1")
@@ -89,9 +89,9 @@ def test_save_token_maps_all_ten_fields_both_ways(store):
 def test_save_token_of_a_refreshed_token_updates_its_row(stored):
     token = stored.find_token_by_id("1")
     token.set_access_token("AT2")
-    token.set_expires_in("1795350299999")
+    token.set_expires_in("4102444899999")
     stored.save_token(token)
-    assert stored.store.list() == [dict(STORED, id="1", access_token="AT2", expiry_time="1795350299999")]
+    assert stored.store.list() == [dict(STORED, id="1", access_token="AT2", expiry_time="4102444899999")]
 
 
 def test_find_token_fills_only_the_empty_fields_of_the_given_token(stored):

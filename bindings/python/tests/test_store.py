@@ -32,7 +32,7 @@ USER = {
     "client_secret": "SECRET-csec",
     "refresh_token": "1000.SECRET-refresh",
     "access_token": "1000.SECRET-access",
-    "expiry_time": "1795350239397",
+    "expiry_time": "4102444839397",
 }
 
 
@@ -370,3 +370,18 @@ def test_without_a_bundled_library_the_import_says_to_set_zts_library(tmp_path):
     assert (
         "ImportError" in completed.stderr and "Set the environment variable ZTS_LIBRARY" in completed.stderr
     )
+    # What to do instead of copying a file into the installed package by hand: reinstall with it bundled.
+    assert "reinstall the package with the library bundled" in completed.stderr
+    assert "copy libzts.so into" not in completed.stderr
+
+
+def test_the_sdk_module_without_the_sdk_says_to_install_the_sdk_extra():
+    for statement in ("import zoho_token_store.sdk", "from zoho_token_store import ZohoTokenStore"):
+        code = "import sys\nsys.modules['zohocrmsdk'] = None  # as if the SDK were not installed\n" + statement
+        completed = run_python(code)
+        assert completed.returncode != 0, completed.stdout
+        last_line = completed.stderr.strip().splitlines()[-1]
+        assert last_line.startswith("ModuleNotFoundError: zoho_token_store.ZohoTokenStore needs the Zoho"), (
+            completed.stderr
+        )
+        assert "zoho-token-store[sdk]" in last_line

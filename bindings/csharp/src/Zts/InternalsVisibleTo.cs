@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
 
-// The tests check the library lookup, the version check and the JSON reader directly; the xlang
-// driver reuses the JSON reader to decode its requests.
+// The tests check the library lookup, the version check and the token JSON directly.
 [assembly: InternalsVisibleTo("Zts.Tests")]
-[assembly: InternalsVisibleTo("XlangDriver")]

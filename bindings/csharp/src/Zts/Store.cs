@@ -144,13 +144,13 @@ namespace Zts
         /// <summary>Saves a token; returns the stored token with its id (assigned when the token had none).</summary>
         public IDictionary<string, string> Save(IDictionary<string, string> token)
         {
-            return ReadToken(SaveJson(TokenJson(token)));
+            return ReadToken(SaveJson(WriteToken(token)));
         }
 
         /// <summary>The stored token a query token matches by the SDK rules (ZTS_NOT_FOUND when none does).</summary>
         public IDictionary<string, string> Find(IDictionary<string, string> query)
         {
-            return ReadToken(FindJson(TokenJson(query)));
+            return ReadToken(FindJson(WriteToken(query)));
         }
 
         /// <summary>The token with this id (ZTS_NOT_FOUND when there is none).</summary>
@@ -162,10 +162,7 @@ namespace Zts
         /// <summary>Every stored token, in numeric id order.</summary>
         public IList<IDictionary<string, string>> List()
         {
-            var tokens = new List<IDictionary<string, string>>();
-            foreach (object token in (List<object>)Json.Parse(ListJson()))
-                tokens.Add(ToStrings((Dictionary<string, object>)token));
-            return tokens;
+            return TokenJson.ReadTokens(ListJson());
         }
 
         /// <summary>Deletes the token with this id (ZTS_NOT_FOUND when there is none).</summary>
@@ -227,23 +224,16 @@ namespace Zts
             }
         }
 
-        private static string TokenJson(IDictionary<string, string> token)
+        private static string WriteToken(IDictionary<string, string> token)
         {
             if (token == null) throw new ArgumentNullException("token");
-            return Json.Serialize(token);
-        }
-
-        private static IDictionary<string, string> ReadToken(string json)
-        {
-            return ToStrings((Dictionary<string, object>)Json.Parse(json));
+            return TokenJson.Write(token);
         }
 
         // zts returns every value of a token as a string or null (expiry_time too).
-        private static IDictionary<string, string> ToStrings(Dictionary<string, object> token)
+        private static IDictionary<string, string> ReadToken(string json)
         {
-            var result = new Dictionary<string, string>(token.Count);
-            foreach (KeyValuePair<string, object> pair in token) result.Add(pair.Key, (string)pair.Value);
-            return result;
+            return TokenJson.ReadToken(json);
         }
     }
 }

@@ -27,7 +27,7 @@ namespace Zts
             if (ReadOnly.HasValue) options["read_only"] = ReadOnly.Value;
             if (Create.HasValue) options["create"] = Create.Value;
             if (Synchronous != null) options["synchronous"] = Synchronous;
-            return options.Count == 0 ? null : Json.Serialize(options);
+            return options.Count == 0 ? null : TokenJson.Write(options);
         }
     }
 }

@@ -1,5 +1,5 @@
 // TESTS ONLY. The part of the Zoho CRM C# SDK (NuGet ZOHOCRMSDK-8.0 4.0.0) that the binding
-// touches, declared from the contract (shared/reference/zoho-sdk-contract.md §1, §2) with the SDK's
+// touches, declared from the contract (docs/sdk-contract.md §1, §2) with the SDK's
 // exact namespaces, names and signatures, because NuGet is unreachable here. It is compiled into its
 // own assembly so that the binding builds against it exactly as against the real SDK. Nothing in it
 // is the SDK's code; members the binding never calls throw.

@@ -4,7 +4,7 @@
  * TESTS ONLY. The part of the Zoho CRM PHP SDK (zohocrm/php-sdk-8.0 5.0.0) that ZohoTokenStore touches,
  * declared with the SDK's exact namespaces, names and signatures, because the real SDK cannot be
  * installed here (Packagist is unreachable). Written from the contract
- * (/work/shared/reference/zoho-sdk-contract.md §1, §2) and checked against the SDK's sources
+ * (docs/sdk-contract.md §1, §2) and checked against the SDK's sources
  * (src/com/zoho/api/authenticator/{Token,OAuthToken,store/TokenStore}.php,
  * src/com/zoho/crm/api/{UserSignature,exception/SDKException}.php). Never ship this file: with the
  * real SDK installed, Composer's autoloader provides these classes.
@@ -99,7 +99,7 @@ namespace com\zoho\api\authenticator {
     /**
      * The SDK's OAuthToken fields, constructor, getters and setters (setUserSignature is typed, so it
      * takes no null). The OAuth flow itself (getToken, HTTP) is not part of this surface; the tests
-     * replay its store calls (contract §3) in SdkCallSequenceTest.
+     * replay its store calls (docs/sdk-contract.md §3) in SdkCallSequenceTest.
      */
     class OAuthToken implements Token
     {

@@ -26,10 +26,15 @@ def library_path():
     if configured:
         # An absolute path, so dlopen never searches the system for another libzts.so.
         return os.path.abspath(configured)
+    # Not "copy it into the installed package": a file put there by hand is not pip's to update or
+    # remove, and the next install of the package drops it.
     raise ImportError(
-        "zoho_token_store: the zts library was not found: this package has no libzts.so (the wheel has "
-        "one). Set the environment variable %s to the absolute path of libzts.so (build it with "
-        "`cargo build --release`, it is then target/release/libzts.so)." % LIBRARY_ENV
+        "zoho_token_store: the zts library was not found: this installation of the package does not "
+        "bundle libzts.so. Set the environment variable %s to the absolute path of a libzts.so (in the "
+        "zts repository `cargo build --release` makes target/release/libzts.so), or reinstall the "
+        "package with the library bundled: in the zts repository, `cargo build --release && cp "
+        "target/release/libzts.so bindings/python/src/zoho_token_store/ && pip install "
+        "'./bindings/python[sdk]'`." % LIBRARY_ENV
     )
 
 

@@ -8,17 +8,28 @@ merging and ids are zts's (the SDK FileStore rules, see the repository README). 
 module imports the SDK; `import zoho_token_store` alone does not.
 """
 
-from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
-from zohocrmsdk.src.com.zoho.crm.api.exception.sdk_exception import SDKException
-from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
-from zohocrmsdk.src.com.zoho.crm.api.util.constants import Constants
+try:
+    from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
+    from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
+    from zohocrmsdk.src.com.zoho.crm.api.exception.sdk_exception import SDKException
+    from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
+    from zohocrmsdk.src.com.zoho.crm.api.util.constants import Constants
+except ModuleNotFoundError as missing:
+    if not (missing.name or "").startswith("zohocrmsdk"):
+        raise
+    raise ModuleNotFoundError(
+        "zoho_token_store.ZohoTokenStore needs the Zoho CRM Python SDK (module zohocrmsdk), which is not "
+        "installed: install the package with its [sdk] extra (pip install 'zoho-token-store[sdk]', or "
+        "'./bindings/python[sdk]' from the zts repository), or install zohocrmsdk8-0 itself. The Store "
+        "layer (zoho_token_store.Store) works without it.",
+        name=missing.name,
+    ) from missing
 
-from .store import INVALID_TOKEN, NOT_FOUND, Store, ZtsError
+from .store import INVALID_TOKEN, NOT_FOUND, TOKEN_FIELDS, Store, ZtsError
 
 # zts key -> (OAuthToken getter, setter). expiry_time is the SDK's expires_in (an absolute time, epoch
-# ms as a string). user_name, the UserSignature's name, is mapped apart.
-_STRING_FIELDS = {
+# ms as a string). user_name is the UserSignature's name.
+_ACCESSORS = {
     "id": ("get_id", "set_id"),
     "client_id": ("get_client_id", "set_client_id"),
     "client_secret": ("get_client_secret", "set_client_secret"),
@@ -28,36 +39,97 @@ _STRING_FIELDS = {
     "expiry_time": ("get_expires_in", "set_expires_in"),
     "redirect_url": ("get_redirect_url", "set_redirect_url"),
     "api_domain": ("get_api_domain", "set_api_domain"),
+    "user_name": ("get_user_signature", "set_user_signature"),
 }
+
+_STRING_ACCESSORS = {key: accessors for key, accessors in _ACCESSORS.items() if key != "user_name"}
 
 # What the Store layer raises: a refused call, a closed store, an argument of the wrong type.
 _STORE_ERRORS = (ZtsError, ValueError, TypeError)
 
 
+def _attribute_names():
+    """zts key -> the instance attribute its OAuthToken setter writes and its getter reads, found once by
+    calling them on a blank token; None if any accessor does more than that (then they are called).
+
+    The SDK's accessors each read or write one private attribute. Reading and writing those attributes
+    directly makes a call through this store several times cheaper than ten getter or setter calls."""
+    names = {}
+    for key, (getter, setter) in _ACCESSORS.items():
+        probe, marker = object.__new__(OAuthToken), object()
+        try:
+            getattr(probe, setter)(marker)
+            ((name, value),) = vars(probe).items()
+            if value is not marker or getattr(probe, getter)() is not marker:
+                return None
+        except Exception:
+            return None
+        names[key] = name
+    return names
+
+
+_ATTRIBUTES = _attribute_names()
+if _ATTRIBUTES is not None:
+    _SIGNATURE = _ATTRIBUTES["user_name"]
+    _STRING_ATTRIBUTES = tuple((key, name) for key, name in _ATTRIBUTES.items() if key != "user_name")
+    # In the order of the keys of every token zts returns (all ten, in TOKEN_FIELDS order).
+    _NAMES_IN_ZTS_ORDER = tuple(_ATTRIBUTES[key] for key in TOKEN_FIELDS)
+
+
+def _direct(token):
+    """True when the token's attributes can be used directly: an OAuthToken itself, not a subclass that
+    could override an accessor."""
+    return _ATTRIBUTES is not None and type(token) is OAuthToken
+
+
 def _to_zts(token):
-    """The zts token dict of an OAuthToken."""
-    signature = token.get_user_signature()
-    fields = {key: getattr(token, getter)() for key, (getter, _) in _STRING_FIELDS.items()}
-    fields["user_name"] = signature.get_name() if signature is not None else None
+    """The zts token dict of an OAuthToken: its non-None fields (a missing key means null to zts)."""
+    if _direct(token):
+        values = vars(token)
+        fields = {key: values[name] for key, name in _STRING_ATTRIBUTES if values.get(name) is not None}
+        signature = values.get(_SIGNATURE)
+    else:
+        fields = {}
+        for key, (getter, _) in _STRING_ACCESSORS.items():
+            value = getattr(token, getter)()
+            if value is not None:
+                fields[key] = value
+        signature = token.get_user_signature()
+    if signature is not None:
+        fields["user_name"] = signature.get_name()
     return fields
 
 
 def _fill_empty_fields(token, stored):
     """Sets the token's None fields from a stored zts token, as the SDK stores' set_merge_data."""
-    for key, (getter, setter) in _STRING_FIELDS.items():
-        if getattr(token, getter)() is None and stored[key] is not None:
-            getattr(token, setter)(stored[key])
-    if token.get_user_signature() is None and stored["user_name"] is not None:
-        token.set_user_signature(UserSignature(stored["user_name"]))
+    if _direct(token):
+        values = vars(token)
+        for key, name in _STRING_ATTRIBUTES:
+            if values.get(name) is None and stored[key] is not None:
+                values[name] = stored[key]
+        if values.get(_SIGNATURE) is None and stored["user_name"] is not None:
+            values[_SIGNATURE] = UserSignature(stored["user_name"])
+        return
+    for key, (getter, setter) in _ACCESSORS.items():
+        value = stored[key]
+        if value is not None and getattr(token, getter)() is None:
+            getattr(token, setter)(UserSignature(value) if key == "user_name" else value)
 
 
 def _new_oauth_token(stored):
     """A new OAuthToken holding a stored token, built as the SDK FileStore builds one: without the
     constructor (its checks refuse e.g. a token with only an access token and an id)."""
     token = object.__new__(OAuthToken)
-    for _, setter in _STRING_FIELDS.values():
+    if _ATTRIBUTES is not None:
+        # zts returns the ten keys in TOKEN_FIELDS order (checked by the tests), so zip pairs them.
+        values = dict(zip(_NAMES_IN_ZTS_ORDER, stored.values()))
+        name = values[_SIGNATURE]
+        if name is not None:
+            values[_SIGNATURE] = UserSignature(name)
+        token.__dict__ = values
+        return token
+    for _, setter in _ACCESSORS.values():
         getattr(token, setter)(None)
-    token.set_user_signature(None)
     _fill_empty_fields(token, stored)
     return token
 
@@ -106,8 +178,8 @@ class ZohoTokenStore(TokenStore):
         query = _to_zts(token)
         # The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an
         # id and gets None from them. Without its id such a token has nothing to match, so no query.
-        del query["id"]
-        if all(value is None for value in query.values()):
+        query.pop("id", None)
+        if not query:
             return None
         try:
             stored = self._store.find(query)

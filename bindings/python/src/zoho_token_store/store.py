@@ -79,8 +79,15 @@ def _c_text(value, what):
     return value.encode("utf-8", "surrogatepass")
 
 
-def _token_json(token):
-    return json.dumps(token, separators=(",", ":"))
+# One encoder and decoder for every call: json.dumps with arguments builds a new encoder each time.
+_token_json = json.JSONEncoder(separators=(",", ":")).encode
+_parse_json = json.JSONDecoder().decode
+
+
+def _json_argument(value):
+    """The C argument for a dict: its JSON is ASCII (non-ASCII, NUL and lone surrogates come out as
+    \\u escapes, which zts decodes and checks), so it needs no further checks."""
+    return _token_json(value).encode("ascii")
 
 
 def _close_handle(handle, close=lib.zts_close):
@@ -132,6 +139,7 @@ class Store:
     def close(self):
         """Closes the store. Calling it again does nothing."""
         with self._lock:
+            self._handle = None
             self._finalizer()
 
     def __enter__(self):
@@ -145,15 +153,18 @@ class Store:
 
     def _call(self, function, *args, has_output=True):
         output, error = c_void_p(), c_void_p()
-        outs = (byref(output), byref(error)) if has_output else (byref(error),)
         with self._lock:
-            if not self._finalizer.alive:
+            handle = self._handle
+            if handle is None:
                 raise ValueError("the zts store %r is closed" % (self._location,))
-            status = function(self._handle, *args, *outs)
-        result, message = take_string(output), take_string(error)
-        if status != OK:
-            raise ZtsError(status, message or "")
-        return result
+            if has_output:
+                status = function(handle, *args, byref(output), byref(error))
+            else:
+                status = function(handle, *args, byref(error))
+        # zts writes the output only on success, and the error only on failure.
+        if status == OK:
+            return take_string(output)
+        raise ZtsError(status, take_string(error) or "")
 
     # JSON text in and out, as the C ABI: for callers that already hold token JSON.
     def save_json(self, token_json):
@@ -167,19 +178,19 @@ class Store:
     # Dicts in and out.
     def save(self, token):
         """Saves a token; returns the stored token with its id (assigned when the token had none)."""
-        return json.loads(self.save_json(_token_json(token)))
+        return _parse_json(self._call(lib.zts_save, _json_argument(token)))
 
     def find(self, token):
         """Returns the stored token that a query token matches by the SDK rules (ZtsError NOT_FOUND)."""
-        return json.loads(self.find_json(_token_json(token)))
+        return _parse_json(self._call(lib.zts_find, _json_argument(token)))
 
     def find_by_id(self, id):
         """Returns the token with this id (ZtsError NOT_FOUND when there is none)."""
-        return json.loads(self._call(lib.zts_find_by_id, _c_text(id, "id")))
+        return _parse_json(self._call(lib.zts_find_by_id, _c_text(id, "id")))
 
     def list(self):
         """Every stored token, in numeric id order."""
-        return json.loads(self._call(lib.zts_list))
+        return _parse_json(self._call(lib.zts_list))
 
     def delete(self, id):
         """Deletes the token with this id (ZtsError NOT_FOUND when there is none)."""

@@ -39,7 +39,7 @@ class StoreTest {
             "client_secret", "SECRET-csec",
             "refresh_token", "1000.SECRET-refresh",
             "access_token", "1000.SECRET-access",
-            "expiry_time", "1795350239397");
+            "expiry_time", "4102444839397");
 
     private static final String[] STATUS_NAMES = {"OK", "NOT_FOUND", "INVALID_ARGUMENT", "INVALID_JSON",
         "INVALID_TOKEN", "BUSY", "IO", "CORRUPT", "INCOMPATIBLE", "INTERNAL"};
@@ -130,8 +130,8 @@ class StoreTest {
     @Test
     void jsonAndMapCallsAgree() {
         try (Store store = new Store(":memory:")) {
-            String saved = store.saveJson("{\"access_token\":\"AT1\",\"expiry_time\":1795350239397}");
-            assertEquals(stored(token("id", "1", "access_token", "AT1", "expiry_time", "1795350239397")), TokenJson.readToken(saved));
+            String saved = store.saveJson("{\"access_token\":\"AT1\",\"expiry_time\":4102444839397}");
+            assertEquals(stored(token("id", "1", "access_token", "AT1", "expiry_time", "4102444839397")), TokenJson.readToken(saved));
             assertEquals(TokenJson.readToken(saved), store.findById("1"));
             assertEquals(TokenJson.readToken(saved), TokenJson.readToken(store.findByIdJson("1")));
             assertEquals(TokenJson.readToken(saved), TokenJson.readToken(store.findJson("{\"access_token\":\"AT1\"}")));

@@ -62,7 +62,7 @@ class XlangDriverTest {
         Path path = directory.resolve("tokens.db");
         List<String> requests = List.of(
                 "{\"op\":\"version\"}",
-                "{\"op\":\"save\",\"token\":{\"user_name\":\"u@x:1\",\"access_token\":\"AT1\",\"expiry_time\":1795350239397}}",
+                "{\"op\":\"save\",\"token\":{\"user_name\":\"u@x:1\",\"access_token\":\"AT1\",\"expiry_time\":4102444839397}}",
                 "{\"op\":\"find\",\"token\":{\"user_name\":\"u@x:1\"}}",
                 "{\"op\":\"find\",\"json\":\"{\\\"access_token\\\":\\\"AT1\\\"}\"}",
                 "{\"op\":\"find_by_id\",\"id\":\"1\"}",
@@ -79,7 +79,7 @@ class XlangDriverTest {
         TestSupport.Result result = driver(path.toString()).input(String.join("\n", requests) + "\n").run().assertSucceeded();
         List<JSONObject> responses = responses(result);
         assertEquals(requests.size(), responses.size(), result.stdout);
-        JSONObject saved = storedJson(token("id", "1", "user_name", "u@x:1", "access_token", "AT1", "expiry_time", "1795350239397"));
+        JSONObject saved = storedJson(token("id", "1", "user_name", "u@x:1", "access_token", "AT1", "expiry_time", "4102444839397"));
         assertResponse(responses.get(0), "ZTS_OK", Store.libraryVersion(), false);
         assertResponse(responses.get(1), "ZTS_OK", saved, false);
         assertResponse(responses.get(2), "ZTS_OK", saved, false);

@@ -36,7 +36,7 @@ class ZohoTokenStoreTest {
             "refresh_token", "RT1",
             "access_token", "AT1",
             "grant_token", "GT1",
-            "expiry_time", "1795350239397",
+            "expiry_time", "4102444839397",
             "redirect_url", "http://localhost/cb",
             "api_domain", "http://127.0.0.1:18081");
 
@@ -105,7 +105,7 @@ class ZohoTokenStoreTest {
                 .refreshToken("RT1").redirectURL("http://localhost/cb").accessToken("AT1")
                 .userSignature(new UserSignature("user@example.com:777")).findUser(false).build();
         token.setAPIDomain("http://127.0.0.1:18081");
-        token.setExpiresIn("1795350239397");
+        token.setExpiresIn("4102444839397");
         store.saveToken(token);
         assertEquals(stored(with(STORED, "id", "1")), store.store().findById("1"));
         assertEquals(stored(with(STORED, "id", "1")), fields(store.findTokenById("1")));
@@ -115,9 +115,9 @@ class ZohoTokenStoreTest {
     void saveTokenOfARefreshedTokenUpdatesItsRow() throws SDKException {
         OAuthToken token = (OAuthToken) withStoredToken().findTokenById("1");
         token.setAccessToken("AT2");
-        token.setExpiresIn("1795350299999");
+        token.setExpiresIn("4102444899999");
         store.saveToken(token);
-        assertEquals(List.of(stored(with(STORED, "id", "1", "access_token", "AT2", "expiry_time", "1795350299999"))), store.store().list());
+        assertEquals(List.of(stored(with(STORED, "id", "1", "access_token", "AT2", "expiry_time", "4102444899999"))), store.store().list());
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 import org.json.JSONObject;
 
 /**
- * Stand-in for the SDK's OAuthToken: the same fields, getters, setters and Builder (contract §2), and
- * getToken() driving the store as contract §3 describes the SDK doing it (find by id or by the token,
+ * Stand-in for the SDK's OAuthToken: the same fields, getters, setters and Builder (docs/sdk-contract.md §2), and
+ * getToken() driving the store as docs/sdk-contract.md §3 describes the SDK doing it (find by id or by the token,
  * exchange or refresh against the accounts URL, look the user up, save).
  */
 public class OAuthToken implements Token {

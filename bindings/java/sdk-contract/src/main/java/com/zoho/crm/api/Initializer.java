@@ -6,7 +6,7 @@ import com.zoho.crm.api.dc.DataCenter.Environment;
 import com.zoho.crm.api.exception.SDKException;
 
 /**
- * Stand-in for the SDK's Initializer (contract §1, §3): global state holding the environment, the
+ * Stand-in for the SDK's Initializer (docs/sdk-contract.md §1, §3): global state holding the environment, the
  * token and the store; initialize() runs the token flow at once, as the SDK does.
  */
 public final class Initializer {

@@ -2,7 +2,7 @@ package com.zoho.crm.api;
 
 import com.zoho.crm.api.exception.SDKException;
 
-/** Stand-in for the SDK's UserSignature (contract §2): one name, never null. */
+/** Stand-in for the SDK's UserSignature (docs/sdk-contract.md §2): one name, never null. */
 public class UserSignature {
     private final String name;
 

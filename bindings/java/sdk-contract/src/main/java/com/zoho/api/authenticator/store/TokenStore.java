@@ -4,7 +4,7 @@ import com.zoho.api.authenticator.Token;
 import com.zoho.crm.api.exception.SDKException;
 import java.util.List;
 
-/** The SDK's TokenStore interface, method for method (contract §1). */
+/** The SDK's TokenStore interface, method for method (docs/sdk-contract.md §1). */
 public interface TokenStore {
     Token findToken(Token token) throws SDKException;
 

@@ -1,7 +1,7 @@
 package com.zoho.crm.api.exception;
 
 /**
- * Stand-in for the SDK's exception (contract §1): a code such as "TOKEN_STORE", a message and a cause.
+ * Stand-in for the SDK's exception (docs/sdk-contract.md §1): a code such as "TOKEN_STORE", a message and a cause.
  * As in the SDK, getMessage() is the message alone, without the cause's.
  */
 public class SDKException extends Exception {
