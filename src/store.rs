@@ -28,7 +28,7 @@ impl Store {
         Store { engine: Mutex::new(engine), refresh: Policy::new(options) }
     }
 
-    fn engine(&self) -> MutexGuard<'_, Box<dyn Engine>> {
+    pub(crate) fn engine(&self) -> MutexGuard<'_, Box<dyn Engine>> {
         // A panic inside an operation rolls its transaction back, so the engine is still usable.
         self.engine.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -120,7 +120,7 @@ impl Store {
 }
 
 /// The stored row a save applies to: by id when the token has one, else by the SDK rules.
-fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
+pub(crate) fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
     match &token.id {
         Some(id) => txn.lookup(Key::Id(id)),
         None => txn.lookup_first(&rules::match_keys(token)),
@@ -128,7 +128,7 @@ fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
 }
 
 /// Writes the token (see `write_row`); a new access token ends the refresh leases on the row.
-fn save_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Result<Token> {
+pub(crate) fn save_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Result<Token> {
     let new_access_token =
         token.access_token.is_some() && existing.as_ref().is_none_or(|row| row.access_token != token.access_token);
     let saved = write_row(txn, existing, token)?;

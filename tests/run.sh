@@ -2,8 +2,9 @@
 # Runs every test: formatting and lints; the Rust tests (rules, vectors, files, multi-process race, 200
 # SIGKILLed writers, header freshness); the C tests under valgrind; each language binding's own suite
 # (Python, Node.js, Java, PHP, C#: vectors, SDK semantics, real SDKs end to end where installable, leaks);
-# then the cross-language checks (one store seen from every language, hostile input, busy timeout, a
-# polyglot soak); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
+# the zts command against the real Python and Node.js SDKs; then the cross-language checks (one store
+# seen from every language, hostile input, busy timeout, a polyglot soak); the refresh coordination of
+# 24 SDK processes (tests/refresh); fuzzing and Miri. Installs what it needs on a fresh Debian machine.
 # ZTS_SOAK_SECONDS (default 60), ZTS_CRASH_KILLS (200) and ZTS_FUZZ_SECONDS (30 per target) make the
 # soak, the kills and the fuzzing longer.
 # Usage: bash tests/run.sh
@@ -45,11 +46,13 @@ run_suite rust-tests rust_tests
 run_suite c-tests bash tests/c/run.sh
 run_suite python-binding bash bindings/python/run_tests.sh
 run_suite node-binding bash bindings/node/run_tests.sh
+run_suite cli-sdk bash tests/cli/sdk_round_trip.sh
 run_suite java-binding bash bindings/java/run_tests.sh
 run_suite php-binding bash bindings/php/run_tests.sh
 run_suite csharp-binding bash bindings/csharp/run_tests.sh
 run_suite packaging bash packaging/test.sh
 run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
+run_suite refresh-coordination python3 tests/refresh/run.py
 run_suite fuzz bash tests/fuzz/run.sh
 run_suite miri bash tests/miri.sh
 

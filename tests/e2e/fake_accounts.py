@@ -1,8 +1,14 @@
 """A fake Zoho accounts + CRM server on 127.0.0.1 for end-to-end tests of the SDK bindings.
 
-Usage: python3 fake_accounts.py REQUEST_LOG [EXPIRES_IN_SECONDS]
+Usage: python3 fake_accounts.py REQUEST_LOG [EXPIRES_IN_SECONDS] [--delay-ms MS] [--hold-refresh N=MS]
+                                 [--fail-refresh N]
 Listens on a free port on 127.0.0.1 and prints "PORT <n>" as its first line. Every request is appended
-to REQUEST_LOG as one JSON line, so a test can count the HTTP calls an SDK made.
+to REQUEST_LOG as one JSON line when it arrives ("at_ms": epoch ms), so a test can count the HTTP calls
+an SDK made; a refresh's line has its number "refresh" (1, 2, ...).
+
+--delay-ms: every token request is answered this much later (a slow accounts server).
+--hold-refresh N=MS: the Nth refresh is answered MS later (a refresher that a test kills meanwhile).
+--fail-refresh N: the Nth refresh is answered {"error": "Access Denied"}, with no access token.
 
 - POST .../oauth/v2/token: {"access_token": "AT<n>", "expires_in": E, "api_domain": "http://127.0.0.1:<port>"}
   plus "refresh_token": "RT1" for a grant exchange (grant_type=authorization_code). One-line JSON with no
@@ -10,19 +16,24 @@ to REQUEST_LOG as one JSON line, so a test can count the HTTP calls an SDK made.
 - GET /crm/v8/users?type=CurrentUser and /crm/v8/org: the user email and org zgid that SDKs combine into
   the user_name "user@example.com:777".
 """
+import argparse
 import http.server
 import itertools
 import json
-import sys
+import re
 import threading
+import time
 
 LOCK = threading.Lock()
 COUNTER = itertools.count(1)
+REFRESHES = itertools.count(1)
+ARGS = None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def _log(self, entry):
-        with LOCK, open(sys.argv[1], "a") as log:
+        entry["at_ms"] = int(time.time() * 1000)
+        with LOCK, open(ARGS.request_log, "a") as log:
             log.write(json.dumps(entry) + "\n")
 
     def _reply(self, payload):
@@ -36,11 +47,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "replace")
-        self._log({"method": "POST", "path": self.path, "body": body})
+        entry = {"method": "POST", "path": self.path, "body": body}
+        refresh = None
+        # Form-urlencoded (most SDKs) or multipart (Node): grant_type's value follows "=" or a blank line.
+        if re.search(r'grant_type(=|"\r\n\r\n)refresh_token', body):
+            with LOCK:
+                refresh = entry["refresh"] = next(REFRESHES)
+        self._log(entry)
+        time.sleep((ARGS.hold_refresh.get(refresh, ARGS.delay_ms)) / 1000)
+        if refresh is not None and refresh in ARGS.fail_refresh:
+            self._reply({"error": "Access Denied"})
+            return
         n = next(COUNTER)
         reply = {
             "access_token": "AT%d" % n,
-            "expires_in": int(sys.argv[2]) if len(sys.argv) > 2 else 3600,
+            "expires_in": ARGS.expires_in,
             "token_type": "Bearer",
             "api_domain": "http://127.0.0.1:%d" % self.server.server_port,
         }
@@ -59,7 +80,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def hold(text):
+    number, ms = text.split("=")
+    return int(number), int(ms)
+
+
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("request_log")
+    parser.add_argument("expires_in", nargs="?", type=int, default=3600)
+    parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--hold-refresh", type=hold, action="append", default=[])
+    parser.add_argument("--fail-refresh", type=int, action="append", default=[])
+    ARGS = parser.parse_args()
+    ARGS.hold_refresh = dict(ARGS.hold_refresh)
+    # A listen backlog for a stampede of many processes (the default, 5, resets connections).
+    http.server.ThreadingHTTPServer.request_queue_size = 128
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print("PORT %d" % server.server_port, flush=True)
     server.serve_forever()

@@ -6,7 +6,7 @@ namespace Zts.Tests
 {
     /// <summary>
     /// What a test runs in a child process (Zts.Tests.exe --child MODE ...), for behaviour that only
-    /// shows at process exit.
+    /// shows at process exit, and the SDK loop of tests/refresh (SdkLoop).
     /// </summary>
     public static class ChildProcess
     {
@@ -30,6 +30,8 @@ namespace Zts.Tests
                     new Store(":memory:").Dispose();
                     GC.KeepAlive(kept);
                     return 0;
+                case "sdk-loop":
+                    return SdkLoop.Run(args[2]);
                 default:
                     Console.Error.WriteLine("unknown child mode " + args[1]);
                     return 2;

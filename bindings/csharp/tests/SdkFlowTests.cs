@@ -26,11 +26,6 @@ namespace Zts.Tests
             temp.Dispose();
         }
 
-        private static long Now()
-        {
-            return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        }
-
         /// <summary>The token endpoint: counts grant exchanges and refreshes, issues AT1, AT2, ...</summary>
         private sealed class FakeAccounts
         {
@@ -42,7 +37,7 @@ namespace Zts.Tests
                 token.AccessToken = "AT" + Requests.Count;
                 if (grantType == "authorization_code") token.RefreshToken = "RT1";
                 // The C# SDK stores the expiry 10 minutes early: now + expires_in*1000 - 600000.
-                token.ExpiresIn = (Now() + 3600 * 1000L - 600000).ToString();
+                token.ExpiresIn = (SdkFlow.Now() + 3600 * 1000L - 600000).ToString();
                 token.APIDomain = EnvironmentUrl;
             }
         }
@@ -68,56 +63,10 @@ namespace Zts.Tests
             public void DeleteTokens() { Calls.Add("DeleteTokens"); inner.DeleteTokens(); }
         }
 
-        /// <summary>
-        /// The store calls of the C# SDK's OAuthToken.GetToken (CS8 API/Authenticator/OAuthToken.cs),
-        /// step by step; see docs/sdk-contract.md §3. Returns the access token. findUser is off (no CRM calls).
-        /// </summary>
+        /// <summary>The C# SDK's OAuthToken.GetToken (see SdkFlow) with the in-process accounts server.</summary>
         private string GetToken(ITokenStore store, OAuthToken self)
         {
-            OAuthToken token;
-            if (self.Id != null)
-            {
-                // C#'s MergeObjects builds a new object and drops it: self is not merged.
-                token = (OAuthToken)store.FindTokenById(self.Id);
-            }
-            else
-            {
-                token = (OAuthToken)store.FindToken(self);
-            }
-            if (token == null)
-            {
-                if (self.UserSignature != null && self.GrantToken == null && self.RefreshToken == null)
-                    throw new SDKException("MANDATORY VALUE ERROR", "Given user_name token details not found");
-                token = self;
-            }
-            if (string.IsNullOrEmpty(token.APIDomain)) token.APIDomain = EnvironmentUrl;
-            bool save = false;
-            if (string.IsNullOrEmpty(token.AccessToken))
-            {
-                accounts.Exchange(token, string.IsNullOrEmpty(token.RefreshToken) ? "authorization_code" : "refresh_token");
-                save = true;
-            }
-            else if (!string.IsNullOrEmpty(token.ExpiresIn) && long.Parse(token.ExpiresIn) - Now() < 5L)
-            {
-                accounts.Exchange(token, "refresh_token");
-                save = true;
-            }
-            else if (token.ExpiresIn == null && token.AccessToken != null && token.Id == null)
-            {
-                save = true;
-            }
-            if (save)
-            {
-                try
-                {
-                    store.SaveToken(token);
-                }
-                catch (Exception error)
-                {
-                    throw new SDKException("SAVE_TOKEN_ERROR", error.Message, error);
-                }
-            }
-            return token.AccessToken;
+            return new SdkFlow(store, accounts.Exchange, EnvironmentUrl).GetToken(self);
         }
 
         /// <summary>OAuthToken.Revoke's store call: a token holding only the id, through FindToken.</summary>
@@ -178,7 +127,7 @@ namespace Zts.Tests
             Check.Equal("AT1", row["access_token"]);
             Check.Equal("RT1", row["refresh_token"]);
             Check.Equal("user@example.com:777", row["user_name"]);
-            Check.True(long.Parse(row["expiry_time"]) > Now(), "a new expiry in the future");
+            Check.True(long.Parse(row["expiry_time"]) > SdkFlow.Now(), "a new expiry in the future");
             Close(store);
         }
 

@@ -21,7 +21,7 @@ namespace Zts.Tests
         private static readonly string[] StatusNames =
         {
             "ZTS_OK", "ZTS_NOT_FOUND", "ZTS_INVALID_ARGUMENT", "ZTS_INVALID_JSON", "ZTS_INVALID_TOKEN", "ZTS_BUSY",
-            "ZTS_IO", "ZTS_CORRUPT", "ZTS_INCOMPATIBLE", "ZTS_INTERNAL",
+            "ZTS_IO", "ZTS_CORRUPT", "ZTS_INCOMPATIBLE", "ZTS_INTERNAL", "ZTS_REFRESHING",
         };
 
         private readonly TempDirectory temp = new TempDirectory();
@@ -39,7 +39,7 @@ namespace Zts.Tests
             int[] constants =
             {
                 ZtsStatus.Ok, ZtsStatus.NotFound, ZtsStatus.InvalidArgument, ZtsStatus.InvalidJson, ZtsStatus.InvalidToken,
-                ZtsStatus.Busy, ZtsStatus.IO, ZtsStatus.Corrupt, ZtsStatus.Incompatible, ZtsStatus.Internal,
+                ZtsStatus.Busy, ZtsStatus.IO, ZtsStatus.Corrupt, ZtsStatus.Incompatible, ZtsStatus.Internal, ZtsStatus.Refreshing,
             };
             for (int i = 0; i < constants.Length; i++)
             {

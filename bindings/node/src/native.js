@@ -62,6 +62,8 @@ function load(path) {
     save: lib.func(`int32_t zts_save(zts_store *store, const char *token, ${out}result, ${out}error)`),
     find: lib.func(`int32_t zts_find(zts_store *store, const char *token, ${out}result, ${out}error)`),
     findById: lib.func(`int32_t zts_find_by_id(zts_store *store, const char *id, ${out}result, ${out}error)`),
+    tryFind: lib.func(`int32_t zts_try_find(zts_store *store, const char *token, ${out}result, ${out}error)`),
+    tryFindById: lib.func(`int32_t zts_try_find_by_id(zts_store *store, const char *id, ${out}result, ${out}error)`),
     list: lib.func(`int32_t zts_list(zts_store *store, ${out}result, ${out}error)`),
     delete: lib.func(`int32_t zts_delete(zts_store *store, const char *id, ${out}error)`),
     purge: lib.func(`int32_t zts_purge(zts_store *store, ${out}error)`),

@@ -5,7 +5,8 @@
 // pool): a write may wait up to busy_timeout_ms for another process's write lock. Reads (find, findById,
 // list) run on the calling thread: a read of a WAL store never waits for a writer; an indexed one takes
 // about 4 µs, much less than the hop to the pool and back (~15 µs idle, 100 µs and more on a busy
-// machine), and a list of 10,000 tokens about as long as the SDK FileStore takes to read its file.
+// machine), and a list of 10,000 tokens about as long as the SDK FileStore takes to read its file. Only
+// a find that must wait for another caller's refresh of the token goes to the pool (see #find).
 // zts returns its error message through an out pointer of the same call, so a call on a worker thread
 // still gets it (a thread-local "last error" would be lost there).
 import { zts } from "./native.js";
@@ -21,6 +22,7 @@ export const IO = 6;
 export const CORRUPT = 7;
 export const INCOMPATIBLE = 8;
 export const INTERNAL = 9;
+export const REFRESHING = 10;
 
 /** The ten keys of the token JSON, in the SDK stores' column order. */
 export const TOKEN_FIELDS = Object.freeze([
@@ -110,6 +112,10 @@ async function callAsync(fn, args) {
   }
 }
 
+const MAX_WAITING_FINDS = Math.max(1, (Number(process.env.UV_THREADPOOL_SIZE) || 4) - 2);
+let waitingFinds = 0;
+const findsInLine = [];
+
 // A native handle with its calls in flight. zts_close while a worker thread is inside a call on the
 // handle is undefined behaviour, so a closing handle is released only when its last call has returned.
 const openHandles = new Set();
@@ -147,7 +153,8 @@ process.on("exit", () => {
  * `new Store(location, options)` (or `Store.open`) opens, and by default creates, the store; options
  * are those of zts_open: busy_timeout_ms, read_only, create, synchronous ("auto", "full" or "normal").
  * Every method is async (returns a Promise). Writes run on the libuv thread pool; find, findById and
- * list run at once on the calling thread (see the top of this file). zts serializes
+ * list run at once on the calling thread (see the top of this file), a find on the pool when it waits
+ * for another caller's refresh of the token. zts serializes
  * the calls on one handle. Refused calls reject with ZtsError; a call on a closed store rejects with an Error whose
  * code is "ERR_ZTS_CLOSED".
  */
@@ -250,6 +257,36 @@ export class Store {
     return result[0];
   }
 
+  // A find runs at once on this thread unless another caller is refreshing the token (ZTS_REFRESHING):
+  // then the find that waits for its new access token runs on the thread pool, so the event loop (maybe
+  // the refresher's own HTTP response) keeps running. A waiting find holds a pool thread, which the
+  // refresher's save and DNS lookups also need: at most MAX_WAITING_FINDS wait there at once, the rest
+  // wait here and try again whenever one of them returns.
+  async #find(tryFn, waitFn, arg) {
+    for (;;) {
+      try {
+        return this.#read(tryFn, arg);
+      } catch (error) {
+        if (!(error instanceof ZtsError && error.status === REFRESHING)) {
+          throw error;
+        }
+      }
+      if (waitingFinds < MAX_WAITING_FINDS) {
+        break;
+      }
+      await new Promise((resolve) => findsInLine.push(resolve));
+    }
+    waitingFinds += 1;
+    try {
+      return await this.#call(waitFn, [arg], true);
+    } finally {
+      waitingFinds -= 1;
+      for (const retry of findsInLine.splice(0)) {
+        retry();
+      }
+    }
+  }
+
   // JSON text in and out, as the C ABI: for callers that already hold token JSON.
 
   /** Saves a token given as JSON text; resolves to the stored token as JSON text. */
@@ -259,7 +296,7 @@ export class Store {
 
   /** Finds the stored token a query (JSON text) matches; resolves to it as JSON text. */
   async findJson(tokenJson) {
-    return this.#read(zts.find, cText(tokenJson, "tokenJson"));
+    return this.#find(zts.tryFind, zts.find, cText(tokenJson, "tokenJson"));
   }
 
   // Objects in and out.
@@ -273,12 +310,12 @@ export class Store {
 
   /** Resolves to the stored token a query token matches by the SDK rules (ZtsError NOT_FOUND if none). */
   async find(token) {
-    return JSON.parse(this.#read(zts.find, JSON.stringify(token)));
+    return JSON.parse(await this.#find(zts.tryFind, zts.find, JSON.stringify(token)));
   }
 
   /** Resolves to the token with this id (ZtsError NOT_FOUND when there is none). */
   async findById(id) {
-    return JSON.parse(this.#read(zts.findById, cText(id, "id")));
+    return JSON.parse(await this.#find(zts.tryFindById, zts.findById, cText(id, "id")));
   }
 
   /** Resolves to every stored token, in numeric id order. */

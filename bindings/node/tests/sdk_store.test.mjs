@@ -239,3 +239,31 @@ test("a store file is shared with the Store layer", async (t) => {
   assert.equal((await plain.find({ access_token: "ATX" })).id, "1");
   await plain.close();
 });
+
+test("a find that waits for another caller's refresh leaves the event loop running", async (t) => {
+  const store = new ZohoTokenStore(join(tempDir(t), "tokens.db"));
+  t.after(() => store.close());
+  // Due: it expires within the SDK's 5 s lead, so the SDK that finds it refreshes it.
+  const { id } = await store.store.save({ ...STORED, expiry_time: String(Date.now() + 1000) });
+  const holder = await store.findTokenById(id); // the first find holds the refresh lease
+  assert.equal(holder.getAccessToken(), "AT1");
+
+  let ticks = 0;
+  const timer = setInterval(() => (ticks += 1), 5);
+  t.after(() => clearInterval(timer));
+  // More waiters than the thread pool has threads: the holder's save below must still get one.
+  let resolved = 0;
+  const waiters = Array.from({ length: 6 }, () => store.findTokenById(id).then((token) => ((resolved += 1), token)));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(resolved, 0, "the waiters got the old token while the lease was live");
+  assert.ok(ticks >= 10, `the timer fired ${ticks} times in 300 ms: the event loop was blocked`);
+
+  const started = Date.now();
+  holder.setAccessToken("AT2");
+  holder.setExpiresIn(String(Date.now() + 3600_000));
+  await store.saveToken(holder);
+  const found = await Promise.all(waiters);
+  assert.deepEqual(found.map((token) => token.getAccessToken()), Array(6).fill("AT2"));
+  // Woken by the save, not by the end of the 15 s lease.
+  assert.ok(Date.now() - started < 5000, `the waiters took ${Date.now() - started} ms after the save`);
+});

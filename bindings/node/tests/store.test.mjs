@@ -9,7 +9,7 @@ import { Store, TOKEN_FIELDS, ZtsError } from "zoho-token-store";
 import { checkVersion, EXPECTED_VERSION, LIBRARY_PATH } from "../src/native.js";
 import { BINDING_DIR, tempDir } from "./helpers.mjs";
 
-const STATUS_CONSTANTS = ["OK", "NOT_FOUND", "INVALID_ARGUMENT", "INVALID_JSON", "INVALID_TOKEN", "BUSY", "IO", "CORRUPT", "INCOMPATIBLE", "INTERNAL"];
+const STATUS_CONSTANTS = ["OK", "NOT_FOUND", "INVALID_ARGUMENT", "INVALID_JSON", "INVALID_TOKEN", "BUSY", "IO", "CORRUPT", "INCOMPATIBLE", "INTERNAL", "REFRESHING"];
 const USER = {
   user_name: "user@example.com:777",
   client_id: "1000.CID",

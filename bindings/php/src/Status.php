@@ -19,6 +19,7 @@ final class Status
     public const CORRUPT = 7;
     public const INCOMPATIBLE = 8;
     public const INTERNAL = 9;
+    public const REFRESHING = 10;
 
     /** Every status above, name (without ZTS_) => number. */
     public const ALL = [
@@ -32,5 +33,6 @@ final class Status
         'CORRUPT' => self::CORRUPT,
         'INCOMPATIBLE' => self::INCOMPATIBLE,
         'INTERNAL' => self::INTERNAL,
+        'REFRESHING' => self::REFRESHING,
     ];
 }

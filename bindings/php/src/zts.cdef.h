@@ -24,6 +24,20 @@ int32_t zts_find_by_id(struct zts_store *store,
                        char **out_token_json,
                        char **out_error);
 
+int32_t zts_try_find(struct zts_store *store,
+                     const char *token_json,
+                     char **out_token_json,
+                     char **out_error);
+
+int32_t zts_try_find_by_id(struct zts_store *store,
+                           const char *id,
+                           char **out_token_json,
+                           char **out_error);
+
+int32_t zts_leases(struct zts_store *store,
+                   char **out_leases_json,
+                   char **out_error);
+
 int32_t zts_list(struct zts_store *store, char **out_tokens_json, char **out_error);
 
 int32_t zts_delete(struct zts_store *store, const char *id, char **out_error);

@@ -24,6 +24,7 @@ STATUS_CONSTANTS = [
     "CORRUPT",
     "INCOMPATIBLE",
     "INTERNAL",
+    "REFRESHING",
 ]
 
 USER = {

@@ -21,6 +21,12 @@ namespace Zts
     {
         private const string TokenStoreCode = "TOKEN_STORE";
 
+        /// <summary>
+        /// The C# SDK refreshes a token only when it expires within 5 ms (it stores the expiry 10 minutes
+        /// early), not within 5 s as the other SDKs: a find of a token it will not refresh takes no lease.
+        /// </summary>
+        public const int SdkRefreshLeadMs = 5;
+
         private readonly Store store;
 
         public ZohoTokenStore(string location)
@@ -28,9 +34,14 @@ namespace Zts
         {
         }
 
-        /// <summary>Opens the store with the options of zts_open (null: the defaults).</summary>
+        /// <summary>
+        /// Opens the store with the options of zts_open (null: the defaults), and the C# SDK's refresh
+        /// lead (<see cref="SdkRefreshLeadMs"/>) unless the options set RefreshLeadMs.
+        /// </summary>
         public ZohoTokenStore(string location, StoreOptions options)
         {
+            options = options == null ? new StoreOptions() : options.Copy();
+            if (!options.RefreshLeadMs.HasValue) options.RefreshLeadMs = SdkRefreshLeadMs;
             try
             {
                 store = new Store(location, options);

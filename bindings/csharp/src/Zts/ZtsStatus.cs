@@ -16,5 +16,6 @@ namespace Zts
         public const int Corrupt = 7;
         public const int Incompatible = 8;
         public const int Internal = 9;
+        public const int Refreshing = 10;
     }
 }

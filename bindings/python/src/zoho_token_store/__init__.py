@@ -17,6 +17,7 @@ from .store import (
     IO,
     NOT_FOUND,
     OK,
+    REFRESHING,
     TOKEN_FIELDS,
     Store,
     ZtsError,
@@ -43,6 +44,7 @@ __all__ = [
     "CORRUPT",
     "INCOMPATIBLE",
     "INTERNAL",
+    "REFRESHING",
 ]
 
 

@@ -23,6 +23,7 @@ IO = 6
 CORRUPT = 7
 INCOMPATIBLE = 8
 INTERNAL = 9
+REFRESHING = 10
 
 # The ten keys of the token JSON, in the SDK stores' column order.
 TOKEN_FIELDS = (

@@ -12,6 +12,8 @@ public final class Status {
     public static final int CORRUPT = 7;
     public static final int INCOMPATIBLE = 8;
     public static final int INTERNAL = 9;
+    /** Only from a find that must not wait: another caller is refreshing the token. */
+    public static final int REFRESHING = 10;
 
     private Status() {
     }

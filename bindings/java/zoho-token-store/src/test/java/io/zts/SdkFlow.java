@@ -15,6 +15,10 @@ import org.json.JSONObject;
  * fake accounts server's on 127.0.0.1), "token" (OAuthToken.Builder values by zts key, plus
  * "user_signature" and "find_user") and "then" ("get_token", the default, or "remove"). Prints one JSON
  * line: {"id", "access_token" or "removed"}. A failed save makes the SDK throw, so the JVM exits non-zero.
+ *
+ * <p>With "loop": {"stop_file", "pause_ms"} (tests/refresh): prints "READY" once initialized, then calls
+ * getToken every pause_ms until stop_file exists (errors counted, not fatal), then one JSON line {"last",
+ * "calls", "errors", "max_ms"}. ZTS_REFRESH_LEASE_MS, when set, is passed as refresh_lease_ms.
  */
 public final class SdkFlow {
     private SdkFlow() {
@@ -41,6 +45,10 @@ public final class SdkFlow {
         };
         OAuthToken token = buildToken(spec.getJSONObject("token"));
         new Initializer.Builder().environment(environment).token(token).store(store(spec)).initialize();
+        if (spec.has("loop")) {
+            loop(token, spec.getJSONObject("loop"));
+            System.exit(0);
+        }
 
         JSONObject result = new JSONObject();
         result.put("id", token.getId() == null ? JSONObject.NULL : token.getId());
@@ -54,10 +62,32 @@ public final class SdkFlow {
         System.exit(0); // the SDK may leave threads behind
     }
 
+    private static void loop(OAuthToken token, JSONObject loop) throws InterruptedException {
+        System.out.println("READY");
+        System.out.flush();
+        java.nio.file.Path stopFile = java.nio.file.Paths.get(loop.getString("stop_file"));
+        JSONObject result = new JSONObject().put("last", JSONObject.NULL).put("calls", 0).put("errors", 0);
+        long maxMs = 0;
+        while (!java.nio.file.Files.exists(stopFile)) {
+            long started = System.nanoTime();
+            try {
+                result.put("last", token.getToken());
+            } catch (Exception error) {
+                result.put("errors", result.getInt("errors") + 1);
+                System.err.println("getToken: " + error);
+            }
+            result.put("calls", result.getInt("calls") + 1);
+            maxMs = Math.max(maxMs, (System.nanoTime() - started) / 1_000_000);
+            Thread.sleep(loop.getLong("pause_ms"));
+        }
+        System.out.println(result.put("max_ms", maxMs));
+    }
+
     private static TokenStore store(JSONObject spec) throws Exception {
         String path = spec.getString("path");
         if (spec.getString("store").equals("zts")) {
-            return new ZohoTokenStore(path);
+            String lease = System.getenv("ZTS_REFRESH_LEASE_MS");
+            return new ZohoTokenStore(path, lease == null ? null : java.util.Map.of("refresh_lease_ms", Integer.parseInt(lease)));
         }
         // By name: the contract stand-in the tests may run against has no FileStore.
         return (TokenStore) Class.forName("com.zoho.api.authenticator.store.FileStore").getConstructor(String.class).newInstance(path);

@@ -42,7 +42,7 @@ class StoreTest {
             "expiry_time", "4102444839397");
 
     private static final String[] STATUS_NAMES = {"OK", "NOT_FOUND", "INVALID_ARGUMENT", "INVALID_JSON",
-        "INVALID_TOKEN", "BUSY", "IO", "CORRUPT", "INCOMPATIBLE", "INTERNAL"};
+        "INVALID_TOKEN", "BUSY", "IO", "CORRUPT", "INCOMPATIBLE", "INTERNAL", "REFRESHING"};
 
     // --- statuses and errors ------------------------------------------------------------------------
 
