@@ -10,6 +10,7 @@ command -v cargo >/dev/null || { echo "cargo (Rust) is required: https://rustup.
 # Not --quiet: the first build compiles SQLite and takes minutes; cargo's progress shows it is working.
 echo "demo: building libzts (cargo build --release; a first build takes 2-3 minutes)" >&2
 cargo build --release
+ln -sf libzts.so target/release/libzts.so.0 # the soname the program looks for at run time
 echo "demo: compiling examples/quickstart.c" >&2
 mkdir -p target/examples
 cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/quickstart.c -Ltarget/release -lzts \

@@ -53,6 +53,7 @@ run_suite cli-sdk bash tests/cli/sdk_round_trip.sh
 run_suite java-binding bash bindings/java/run_tests.sh
 run_suite php-binding bash bindings/php/run_tests.sh
 run_suite csharp-binding bash bindings/csharp/run_tests.sh
+run_suite packaging bash packaging/test.sh
 run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
 run_suite refresh-coordination python3 tests/refresh/run.py
 run_suite fuzz bash tests/fuzz/run.sh

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the binding with Mono's mcs into bindings/csharp/build/:
-#   ZohoSdkSurface.dll  the SDK surface the binding touches (tests only: the real SDK needs NuGet)
+#   ZOHOCRMSDK-8.0.dll  the SDK surface the binding touches (tests only: the real SDK needs NuGet),
+#                       under the real SDK's assembly name and version (0.0.0.0: the SDK sets none), so
+#                       the reference in Zts.dll resolves to the real SDK in a user's application
 #   Zts.dll             the binding (Store + ZohoTokenStore), with libzts.so copied next to it
 #   XlangDriver.exe     the cross-language driver (run it through ./xlang-driver)
 #   Zts.Tests.exe       the tests
 # Needs mcs (apt-get install mono-mcs), Newtonsoft.Json (apt-get install libnewtonsoft-json5.0-cil, or
 # $ZTS_NEWTONSOFT_JSON: the path of a Newtonsoft.Json.dll) and target/release/libzts.so (cargo build --release).
+# bash build.sh /path/to/ZOHOCRMSDK-8.0.dll: only build/with-sdk/Zts.dll (with libzts.so and
+# Newtonsoft.Json.dll), compiled against that real SDK assembly.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -30,7 +34,17 @@ cp "$LIBRARY" "$OUT/libzts.so"
 cp "$NEWTONSOFT" "$OUT/Newtonsoft.Json.dll"
 JSON=-r:"$OUT/Newtonsoft.Json.dll"
 
-"${MCS[@]}" -target:library -out:"$OUT/ZohoSdkSurface.dll" "$HERE"/tests/sdk-surface/*.cs
-"${MCS[@]}" -target:library -out:"$OUT/Zts.dll" -r:"$OUT/ZohoSdkSurface.dll" "$JSON" "$HERE"/src/Zts/*.cs
+if [ $# -gt 0 ]; then
+    mkdir -p "$OUT/with-sdk"
+    cp "$LIBRARY" "$NEWTONSOFT" "$OUT/with-sdk/"
+    "${MCS[@]}" -target:library -out:"$OUT/with-sdk/Zts.dll" -r:"$(realpath "$1")" "$JSON" "$HERE"/src/Zts/*.cs
+    echo "$OUT/with-sdk/Zts.dll"
+    exit 0
+fi
+
+SDK="$OUT/ZOHOCRMSDK-8.0.dll"
+rm -f "$OUT/ZohoSdkSurface.dll" # the surface's former name
+"${MCS[@]}" -target:library -out:"$SDK" "$HERE"/tests/sdk-surface/*.cs
+"${MCS[@]}" -target:library -out:"$OUT/Zts.dll" -r:"$SDK" "$JSON" "$HERE"/src/Zts/*.cs
 "${MCS[@]}" -target:exe -out:"$OUT/XlangDriver.exe" -r:"$OUT/Zts.dll" "$JSON" "$HERE"/xlang/*.cs
-"${MCS[@]}" -target:exe -out:"$OUT/Zts.Tests.exe" -r:"$OUT/Zts.dll" -r:"$OUT/ZohoSdkSurface.dll" "$JSON" "$HERE"/tests/*.cs
+"${MCS[@]}" -target:exe -out:"$OUT/Zts.Tests.exe" -r:"$OUT/Zts.dll" -r:"$SDK" "$JSON" "$HERE"/tests/*.cs

@@ -6,9 +6,10 @@ using static Zts.Tests.Fixtures;
 namespace Zts.Tests
 {
     /// <summary>
-    /// Where libzts is loaded from: $ZTS_LIBRARY (made absolute) wins, else libzts.so next to Zts.dll,
-    /// else the runtimes/linux-x64/native/ copy of a portable .NET build. Each case runs the xlang
-    /// driver copied with Zts.dll, and without the SDK assembly, into a directory of its own.
+    /// Where libzts is loaded from: libzts.so next to Zts.dll, else the runtimes/linux-x64/native/ copy
+    /// of a portable .NET build, else $ZTS_LIBRARY (made absolute). Each case runs the xlang driver
+    /// copied with Zts.dll, and without the SDK assembly (and without libzts.so unless it says so), into
+    /// a directory of its own.
     /// </summary>
     public class LibraryLookupTests : IDisposable
     {
@@ -52,11 +53,16 @@ namespace Zts.Tests
         }
 
         [Test]
-        public void ThisProcessLoadedTheCopyNextToZtsDllUnlessZtsLibraryIsSet()
+        public void ThisProcessLoadedTheCopyNextToZtsDll()
         {
-            string configured = Environment.GetEnvironmentVariable(ZtsLibrary.LibraryEnv);
-            string expected = string.IsNullOrEmpty(configured) ? library : Path.GetFullPath(configured);
-            Check.Equal(expected, Store.LibraryPath);
+            Check.Equal(library, Store.LibraryPath);
+        }
+
+        [Test]
+        public void TheBundledLibraryWinsOverZtsLibrary()
+        {
+            File.Copy(library, Path.Combine(app, "libzts.so"));
+            CheckServed(RunDriver("/nonexistent/libzts.so"));
         }
 
         [Test]

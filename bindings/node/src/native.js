@@ -15,20 +15,20 @@ export const LIBRARY_ENV = "ZTS_LIBRARY";
 export const EXPECTED_VERSION = "0.1";
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
-/** The absolute path to load: $ZTS_LIBRARY, else libzts.so in the package directory. */
+/** The absolute path to load: libzts.so in the package directory (the tarball's), else $ZTS_LIBRARY. */
 export function libraryPath(env = process.env) {
-  if (env[LIBRARY_ENV]) {
-    // Absolute, so the loader never searches the system for another libzts.so.
-    return resolve(env[LIBRARY_ENV]);
-  }
   const bundled = resolve(PACKAGE_DIR, "libzts.so");
   if (existsSync(bundled)) {
     return bundled;
   }
+  if (env[LIBRARY_ENV]) {
+    // Absolute, so the loader never searches the system for another libzts.so.
+    return resolve(env[LIBRARY_ENV]);
+  }
   throw new Error(
-    `zoho-token-store: the zts library was not found. Set the environment variable ${LIBRARY_ENV} to ` +
-      "the absolute path of libzts.so (build it with `cargo build --release`, it is then " +
-      `target/release/libzts.so), or copy libzts.so into ${PACKAGE_DIR}`,
+    `zoho-token-store: the zts library was not found: ${PACKAGE_DIR} has no libzts.so (the package ` +
+      `tarball has one). Set the environment variable ${LIBRARY_ENV} to the absolute path of libzts.so ` +
+      "(build it with `cargo build --release`, it is then target/release/libzts.so)",
   );
 }
 

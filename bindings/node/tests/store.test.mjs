@@ -274,23 +274,12 @@ test("open stores are closed cleanly at process exit", (t) => {
 
 // --- loading the library and the SDK -------------------------------------------------------------------
 
-test("ZTS_LIBRARY wins and is loaded by absolute path", (t) => {
-  const directory = tempDir(t);
-  copyFileSync(LIBRARY_PATH, join(directory, "libzts.so"));
-  const completed = spawnSync(process.execPath, ["--input-type=module", "-e", `import(${JSON.stringify(join(BINDING_DIR, "src", "index.js"))}).then((m) => console.log(m.LIBRARY_PATH))`], {
-    cwd: directory,
-    env: { ...process.env, ZTS_LIBRARY: "libzts.so" }, // relative: resolved against the working directory
-    encoding: "utf8",
+test("the packaged library wins over ZTS_LIBRARY", () => {
+  const completed = runNode('import { LIBRARY_PATH } from "zoho-token-store"; console.log(LIBRARY_PATH);', {
+    env: { ...process.env, ZTS_LIBRARY: "/nonexistent/libzts.so" },
   });
   assert.equal(completed.status, 0, completed.stderr);
-  assert.equal(completed.stdout.trim(), join(directory, "libzts.so"));
-});
-
-test("a wrong ZTS_LIBRARY fails the import clearly", () => {
-  const completed = runNode('import "zoho-token-store";', { env: { ...process.env, ZTS_LIBRARY: "/nonexistent/libzts.so" } });
-  assert.notEqual(completed.status, 0);
-  assert.match(completed.stderr, /\/nonexistent\/libzts\.so/);
-  assert.match(completed.stderr, /ZTS_LIBRARY/);
+  assert.equal(completed.stdout.trim(), join(BINDING_DIR, "libzts.so"));
 });
 
 /** A copy of the package without libzts.so and without the Zoho SDK (only koffi installed). */
@@ -305,6 +294,24 @@ function bareCopy(t) {
   }
   return directory;
 }
+
+test("without a bundled library, ZTS_LIBRARY is loaded by absolute path", (t) => {
+  const directory = bareCopy(t);
+  copyFileSync(LIBRARY_PATH, join(directory, "libzts.so.copy"));
+  const env = { ...process.env, ZTS_LIBRARY: "libzts.so.copy" }; // relative: resolved against the working directory
+  const completed = runNode('import { LIBRARY_PATH } from "zoho-token-store"; console.log(LIBRARY_PATH);', { cwd: directory, env });
+  assert.equal(completed.status, 0, completed.stderr);
+  assert.equal(completed.stdout.trim(), join(directory, "libzts.so.copy"));
+});
+
+test("without a bundled library, a wrong ZTS_LIBRARY fails the import clearly", (t) => {
+  const directory = bareCopy(t);
+  const env = { ...process.env, ZTS_LIBRARY: "/nonexistent/libzts.so" };
+  const completed = runNode('import "zoho-token-store";', { cwd: directory, env });
+  assert.notEqual(completed.status, 0);
+  assert.match(completed.stderr, /\/nonexistent\/libzts\.so/);
+  assert.match(completed.stderr, /ZTS_LIBRARY/);
+});
 
 test("without a bundled library the import says to set ZTS_LIBRARY", (t) => {
   const directory = bareCopy(t);

@@ -42,24 +42,24 @@ final class Native
         return self::$loadedPath;
     }
 
-    /** The absolute path to load: $ZTS_LIBRARY, else libzts.so in this package's directory. */
+    /** The absolute path to load: libzts.so in this package's directory (the package's), else $ZTS_LIBRARY. */
     public static function libraryPath(): string
     {
+        $bundled = dirname(__DIR__) . '/' . self::LIBRARY_FILE;
+        if (is_file($bundled)) {
+            return $bundled;
+        }
         $configured = getenv(self::LIBRARY_ENV);
         if (is_string($configured) && $configured !== '') {
             // Absolute, so that dlopen never searches the system for some other libzts.so.
             return str_starts_with($configured, '/') ? $configured : getcwd() . '/' . $configured;
         }
-        $bundled = dirname(__DIR__) . '/' . self::LIBRARY_FILE;
-        if (is_file($bundled)) {
-            return $bundled;
-        }
         throw new \RuntimeException(sprintf(
-            'zts: the zts library was not found. Set the environment variable %s to the absolute path '
-            . 'of libzts.so (build it with `cargo build --release`, it is then target/release/libzts.so), '
-            . 'or copy libzts.so into %s.',
-            self::LIBRARY_ENV,
+            'zts: the zts library was not found: %s has no libzts.so (the Composer package has one). '
+            . 'Set the environment variable %s to the absolute path of libzts.so (build it with '
+            . '`cargo build --release`, it is then target/release/libzts.so).',
             dirname(__DIR__),
+            self::LIBRARY_ENV,
         ));
     }
 

@@ -395,11 +395,21 @@ final class StoreTest extends TestCase
         $this->assertSame(realpath(Support::PACKAGE_DIR) . '/libzts.so', $stdout);
     }
 
-    public function testZtsLibraryWinsAndARelativeValueIsMadeAbsolute(): void
+    public function testThePackagedLibraryWinsOverZtsLibrary(): void
+    {
+        [$exit, $stdout, $stderr] = Support::runPhp(
+            'echo Zts\Native::loadedPath();',
+            Support::env(['ZTS_LIBRARY' => '/nonexistent/libzts.so']),
+        );
+        $this->assertSame(0, $exit, $stderr);
+        $this->assertSame(realpath(Support::PACKAGE_DIR) . '/libzts.so', $stdout);
+    }
+
+    public function testWithoutABundledLibraryZtsLibraryIsUsedAndARelativeValueIsMadeAbsolute(): void
     {
         $dir = realpath(Support::tempDir());
         copy(Native::loadedPath(), "$dir/libzts.so");
-        [$exit, $stdout, $stderr] = Support::runPhp(
+        [$exit, $stdout, $stderr] = self::runWithoutBundledLibrary(
             'echo Zts\Native::loadedPath(), " ", Zts\Store::libraryVersion();',
             Support::env(['ZTS_LIBRARY' => 'libzts.so']),
             $dir,
@@ -408,9 +418,12 @@ final class StoreTest extends TestCase
         $this->assertSame("$dir/libzts.so " . Store::libraryVersion(), $stdout);
     }
 
-    public function testAWrongZtsLibraryFailsClearly(): void
+    public function testWithoutABundledLibraryAWrongZtsLibraryFailsClearly(): void
     {
-        [$exit, , $stderr] = Support::runPhp('new Zts\Store(":memory:");', Support::env(['ZTS_LIBRARY' => '/nonexistent/libzts.so']));
+        [$exit, , $stderr] = self::runWithoutBundledLibrary(
+            'new Zts\Store(":memory:");',
+            Support::env(['ZTS_LIBRARY' => '/nonexistent/libzts.so']),
+        );
         $this->assertNotSame(0, $exit);
         $this->assertStringContainsString('RuntimeException', $stderr);
         $this->assertStringContainsString('cannot load the zts library /nonexistent/libzts.so', $stderr);
@@ -419,17 +432,21 @@ final class StoreTest extends TestCase
 
     public function testWithoutABundledLibraryTheErrorSaysToSetZtsLibrary(): void
     {
+        [$exit, , $stderr] = self::runWithoutBundledLibrary('new Zts\Store(":memory:");', Support::env());
+        $this->assertNotSame(0, $exit);
+        $this->assertStringContainsString('has no libzts.so (the Composer package has one). Set the environment variable ZTS_LIBRARY', $stderr);
+    }
+
+    /** Runs PHP code with a copy of the package that has no libzts.so. */
+    private static function runWithoutBundledLibrary(string $code, array $env, ?string $cwd = null): array
+    {
         $copy = Support::tempDir();
         copy(Support::PACKAGE_DIR . '/autoload.php', "$copy/autoload.php");
         mkdir("$copy/src");
         foreach (glob(Support::PACKAGE_DIR . '/src/*') as $file) {
-            if (basename($file) !== 'libzts.so') {
-                copy($file, "$copy/src/" . basename($file));
-            }
+            copy($file, "$copy/src/" . basename($file));
         }
-        $command = [PHP_BINARY, '-d', 'display_errors=stderr', '-r', "require '$copy/autoload.php'; new Zts\\Store(':memory:');"];
-        [$exit, , $stderr] = Support::run($command, '', Support::env());
-        $this->assertNotSame(0, $exit);
-        $this->assertStringContainsString('the zts library was not found. Set the environment variable ZTS_LIBRARY', $stderr);
+        $command = [PHP_BINARY, '-d', 'display_errors=stderr', '-r', "require '$copy/autoload.php'; $code"];
+        return Support::run($command, '', $env, $cwd);
     }
 }

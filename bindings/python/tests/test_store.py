@@ -324,10 +324,25 @@ def test_the_store_layer_works_without_the_sdk():
     assert completed.stdout == "no sdk\n"
 
 
-def test_zts_library_env_is_loaded_by_absolute_path(tmp_path):
+def package_without_library(tmp_path):
+    """A copy of the installed package without its libzts.so, importable from tmp_path/packages."""
+    package = Path(zoho_token_store.__file__).parent
+    shutil.copytree(package, tmp_path / "packages" / "zoho_token_store", ignore=shutil.ignore_patterns("*.so"))
+    return str(tmp_path / "packages")
+
+
+def test_the_packaged_library_wins_over_zts_library():
+    env = dict(os.environ, ZTS_LIBRARY="/nonexistent/libzts.so")
+    completed = run_python("from zoho_token_store import _native; print(_native.LIBRARY_PATH)", env=env)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == str(Path(zoho_token_store.__file__).parent / "libzts.so")
+
+
+def test_zts_library_env_is_loaded_by_absolute_path_when_the_package_has_none(tmp_path):
     copy = tmp_path / "libzts.so"
     shutil.copy(_native.LIBRARY_PATH, copy)
-    env = dict(os.environ, ZTS_LIBRARY="libzts.so")  # relative: resolved against the working dir
+    # relative: resolved against the working dir
+    env = dict(os.environ, ZTS_LIBRARY="libzts.so", PYTHONPATH=package_without_library(tmp_path))
     completed = subprocess.run(
         [sys.executable, "-c", "from zoho_token_store import _native; print(_native.LIBRARY_PATH)"],
         cwd=str(tmp_path),
@@ -340,8 +355,8 @@ def test_zts_library_env_is_loaded_by_absolute_path(tmp_path):
     assert completed.stdout.strip() == str(copy)
 
 
-def test_a_wrong_zts_library_fails_the_import_clearly():
-    env = dict(os.environ, ZTS_LIBRARY="/nonexistent/libzts.so")
+def test_a_wrong_zts_library_fails_the_import_clearly(tmp_path):
+    env = dict(os.environ, ZTS_LIBRARY="/nonexistent/libzts.so", PYTHONPATH=package_without_library(tmp_path))
     completed = run_python("import zoho_token_store", env=env)
     assert completed.returncode != 0
     assert "ImportError" in completed.stderr
@@ -349,10 +364,8 @@ def test_a_wrong_zts_library_fails_the_import_clearly():
 
 
 def test_without_a_bundled_library_the_import_says_to_set_zts_library(tmp_path):
-    package = Path(zoho_token_store.__file__).parent
-    shutil.copytree(package, tmp_path / "zoho_token_store", ignore=shutil.ignore_patterns("*.so"))
     env = {key: value for key, value in os.environ.items() if key != "ZTS_LIBRARY"}
-    env["PYTHONPATH"] = str(tmp_path)
+    env["PYTHONPATH"] = package_without_library(tmp_path)
     completed = run_python("import zoho_token_store; print(zoho_token_store.__file__)", env=env)
     assert completed.returncode != 0, completed.stdout
     assert (

@@ -95,15 +95,9 @@ namespace Zts
             Version = CopyString(Bind<VersionFunction>(library, "zts_version")());
         }
 
-        /// <summary>The absolute path to load: $ZTS_LIBRARY, else libzts.so next to this assembly.</summary>
+        /// <summary>The absolute path to load: libzts.so next to this assembly (the package's), else $ZTS_LIBRARY.</summary>
         public static string LibraryPath()
         {
-            string configured = Environment.GetEnvironmentVariable(LibraryEnv);
-            if (!string.IsNullOrEmpty(configured))
-            {
-                // Absolute, so dlopen never searches the system for another libzts.so.
-                return System.IO.Path.GetFullPath(configured);
-            }
             string directory = AssemblyDirectory();
             // Next to the assembly (Mono, `dotnet publish -r linux-x64`), else where a portable .NET
             // build keeps the package's native asset.
@@ -115,6 +109,12 @@ namespace Zts
             foreach (string candidate in candidates)
             {
                 if (File.Exists(candidate)) return candidate;
+            }
+            string configured = Environment.GetEnvironmentVariable(LibraryEnv);
+            if (!string.IsNullOrEmpty(configured))
+            {
+                // Absolute, so dlopen never searches the system for another libzts.so.
+                return System.IO.Path.GetFullPath(configured);
             }
             throw new DllNotFoundException(
                 "Zts: the zts library was not found. Set the environment variable " + LibraryEnv +

@@ -18,14 +18,14 @@ EXPECTED_VERSION = "0.1"
 
 
 def library_path():
-    """The absolute path to load: $ZTS_LIBRARY, else libzts.so inside this package."""
+    """The absolute path to load: libzts.so inside this package (the wheel's), else $ZTS_LIBRARY."""
+    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), LIBRARY_FILE)
+    if os.path.isfile(bundled):
+        return bundled
     configured = os.environ.get(LIBRARY_ENV)
     if configured:
         # An absolute path, so dlopen never searches the system for another libzts.so.
         return os.path.abspath(configured)
-    bundled = os.path.join(os.path.dirname(os.path.abspath(__file__)), LIBRARY_FILE)
-    if os.path.isfile(bundled):
-        return bundled
     # Not "copy it into the installed package": a file put there by hand is not pip's to update or
     # remove, and the next install of the package drops it.
     raise ImportError(

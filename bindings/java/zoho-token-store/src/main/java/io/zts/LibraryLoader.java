@@ -2,7 +2,6 @@ package io.zts;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +10,10 @@ import java.nio.file.Paths;
 /**
  * Finds libzts and binds {@link NativeZts} to it, once per JVM, on first use.
  *
- * Where from: the system property {@code zts.library}, else the environment variable
- * {@code ZTS_LIBRARY}, each an absolute path (a relative one is resolved against the working
- * directory); else the copy bundled in this jar as the resource linux-x86-64/libzts.so, which JNA
- * extracts to a temporary file. Always loaded by absolute path, so the system's library search path
+ * Where from: the copy bundled in this jar as the resource linux-x86-64/libzts.so (linux-aarch64/ on
+ * aarch64), which JNA extracts to a temporary file; else the system property {@code zts.library}, else
+ * the environment variable {@code ZTS_LIBRARY}, each an absolute path (a relative one is resolved
+ * against the working directory). Always loaded by absolute path, so the system's library search path
  * never picks another libzts. A library whose major.minor version is not 0.1 is refused.
  */
 final class LibraryLoader {
@@ -40,6 +39,11 @@ final class LibraryLoader {
 
     /** The absolute path to load (see the class comment). */
     static String libraryPath() {
+        try {
+            return Native.extractFromResourcePath("zts", LibraryLoader.class.getClassLoader()).getAbsolutePath();
+        } catch (IOException notBundled) {
+            // Then the property or the environment names it.
+        }
         String configured = System.getProperty(PROPERTY);
         String source = "the system property " + PROPERTY;
         if (configured == null || configured.isEmpty()) {
@@ -54,15 +58,10 @@ final class LibraryLoader {
             }
             return path.toString();
         }
-        try {
-            File bundled = Native.extractFromResourcePath("zts", LibraryLoader.class.getClassLoader());
-            return bundled.getAbsolutePath();
-        } catch (IOException error) {
-            throw new UnsatisfiedLinkError("zts: the zts library was not found. Set the environment variable "
-                    + ENVIRONMENT + " (or the system property " + PROPERTY + ") to the absolute path of libzts.so "
-                    + "(build it with `cargo build --release`, it is then target/release/libzts.so), or build this "
-                    + "jar with libzts.so in it (bindings/java/README.md).");
-        }
+        throw new UnsatisfiedLinkError("zts: the zts library was not found: this jar has no libzts.so for this "
+                + "platform. Set the environment variable " + ENVIRONMENT + " (or the system property " + PROPERTY
+                + ") to the absolute path of libzts.so (build it with `cargo build --release`, it is then "
+                + "target/release/libzts.so), or build this jar with libzts.so in it (bindings/java/README.md).");
     }
 
     /** Refuses a library whose major.minor differs from the ABI this binding declares. */

@@ -366,12 +366,19 @@ class StoreTest {
     }
 
     @Test
-    void zts_libraryIsLoadedByAbsolutePath(@TempDir Path directory) throws Exception {
+    void theBundledLibraryWinsOverZtsLibrary() throws Exception {
+        TestSupport.Result result = TestSupport.java(List.of("-Dzts.library=/nonexistent/libzts.so"), ChildJvm.class,
+                "library-path").env("ZTS_LIBRARY", "/nonexistent/libzts.so").run().assertSucceeded();
+        assertTrue(Path.of(result.lastLine()).isAbsolute() && !result.lastLine().contains("nonexistent"), result.stdout);
+    }
+
+    @Test
+    void withoutABundledLibraryZts_libraryIsLoadedByAbsolutePath(@TempDir Path directory) throws Exception {
         Path copy = directory.resolve("libzts.so");
         Files.copy(Path.of(Store.libraryPath()), copy);
         // relative: resolved against the working directory
-        TestSupport.Result result = TestSupport.java(List.of(), ChildJvm.class, "library-path")
-                .env("ZTS_LIBRARY", "libzts.so").in(directory).run().assertSucceeded();
+        TestSupport.Result result = withoutBundledLibrary(directory).env("ZTS_LIBRARY", "libzts.so").in(directory).run()
+                .assertSucceeded();
         assertEquals(copy.toString(), result.lastLine());
     }
 
@@ -379,15 +386,14 @@ class StoreTest {
     void theSystemPropertyWinsOverTheEnvironment(@TempDir Path directory) throws Exception {
         Path copy = directory.resolve("libzts-copy.so");
         Files.copy(Path.of(Store.libraryPath()), copy);
-        TestSupport.Result result = TestSupport.java(List.of("-Dzts.library=" + copy), ChildJvm.class, "library-path")
+        TestSupport.Result result = withoutBundledLibrary(directory, "-Dzts.library=" + copy)
                 .env("ZTS_LIBRARY", "/nonexistent/libzts.so").run().assertSucceeded();
         assertEquals(copy.toString(), result.lastLine());
     }
 
     @Test
-    void aWrongZtsLibraryFailsClearly() throws Exception {
-        TestSupport.Result result = TestSupport.java(List.of(), ChildJvm.class, "library-path")
-                .env("ZTS_LIBRARY", "/nonexistent/libzts.so").run();
+    void aWrongZtsLibraryFailsClearly(@TempDir Path directory) throws Exception {
+        TestSupport.Result result = withoutBundledLibrary(directory).env("ZTS_LIBRARY", "/nonexistent/libzts.so").run();
         assertNotEquals(0, result.exitCode);
         assertTrue(result.stderr.contains("UnsatisfiedLinkError"), result.stderr);
         assertTrue(result.stderr.contains("/nonexistent/libzts.so") && result.stderr.contains("ZTS_LIBRARY"), result.stderr);
@@ -396,8 +402,7 @@ class StoreTest {
     @Test
     void aFileThatIsNotALibraryFailsClearly(@TempDir Path directory) throws Exception {
         Path fake = Files.writeString(directory.resolve("libzts.so"), "not a shared object");
-        TestSupport.Result result = TestSupport.java(List.of(), ChildJvm.class, "library-path")
-                .env("ZTS_LIBRARY", fake.toString()).run();
+        TestSupport.Result result = withoutBundledLibrary(directory).env("ZTS_LIBRARY", fake.toString()).run();
         assertNotEquals(0, result.exitCode);
         assertTrue(result.stderr.contains("cannot load the zts library " + fake), result.stderr);
     }
@@ -425,20 +430,23 @@ class StoreTest {
 
     @Test
     void withoutABundledLibraryTheErrorSaysToSetZtsLibrary(@TempDir Path directory) throws Exception {
-        // The binding's classes without linux-x86-64/libzts.so, and the rest of the class path.
+        TestSupport.Result result = withoutBundledLibrary(directory).env("ZTS_LIBRARY", null).run();
+        assertNotEquals(0, result.exitCode, result.stdout);
+        assertTrue(result.stderr.contains("Set the environment variable ZTS_LIBRARY"), result.stderr);
+    }
+
+    /** A JVM printing the library path, with the binding's classes but no bundled libzts.so. */
+    private static TestSupport.Command withoutBundledLibrary(Path directory, String... jvmOptions) throws Exception {
         Path classes = Path.of(LibraryLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path copy = directory.resolve("classes");
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.toString().contains("linux-x86-64")) {
+                if (!file.toString().contains("linux-")) {
                     Files.copy(file, copy.resolve(classes.relativize(file).toString()));
                 }
             }
         }
         String classPath = copy + java.io.File.pathSeparator + TestSupport.classPathWithout(classes.toString());
-        TestSupport.Result result = TestSupport.javaWithClassPath(classPath, List.of(), ChildJvm.class, "library-path")
-                .env("ZTS_LIBRARY", null).run();
-        assertNotEquals(0, result.exitCode, result.stdout);
-        assertTrue(result.stderr.contains("Set the environment variable ZTS_LIBRARY"), result.stderr);
+        return TestSupport.javaWithClassPath(classPath, List.of(jvmOptions), ChildJvm.class, "library-path");
     }
 }
