@@ -17,12 +17,13 @@ command -v cargo >/dev/null || { echo "cargo (Rust) is required: https://rustup.
 suites_passed=0
 suites_failed=0
 run_suite() {
-    local name=$1; shift
+    local name=$1 started=$SECONDS; shift
     echo "=== $name: $*"
     if "$@"; then
         suites_passed=$((suites_passed + 1))
+        echo "=== $name passed in $((SECONDS - started)) s"
     else
-        echo "=== $name FAILED"
+        echo "=== $name FAILED after $((SECONDS - started)) s"
         suites_failed=$((suites_failed + 1))
     fi
 }
