@@ -74,6 +74,36 @@ unsafe fn token(p: *const c_char) -> Result<Token> {
     Token::from_json(text(p, "token_json")?)
 }
 
+/// The body of `zts_find` and `zts_try_find`, which differ only in whether they wait.
+unsafe fn find_token_with(
+    store: *mut zts_store,
+    token_json: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+    find: fn(&Store, &Token) -> Result<Token>,
+) -> i32 {
+    guard(out_error, || {
+        let found = find(self::store(store)?, &token(token_json)?)?;
+        put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
+/// The body of `zts_find_by_id` and `zts_try_find_by_id`.
+unsafe fn find_id_with(
+    store: *mut zts_store,
+    id: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+    find: fn(&Store, &str) -> Result<Token>,
+) -> i32 {
+    guard(out_error, || {
+        let found = find(self::store(store)?, text(id, "id")?)?;
+        put(out_token_json, found.to_json());
+        Ok(())
+    })
+}
+
 /// Opens the token store at `location`: a file path, ":memory:" for a private in-memory store, or
 /// "mysql://USER:PASSWORD@HOST:PORT/DATABASE?table=NAME" for a table on a MySQL/MariaDB server shared
 /// by many hosts (user and password percent-encoded; table default "oauthtoken"; see docs/mysql.md).
@@ -166,11 +196,7 @@ pub unsafe extern "C" fn zts_find(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    guard(out_error, || {
-        let found = self::store(store)?.find(&token(token_json)?)?;
-        put(out_token_json, found.to_json());
-        Ok(())
-    })
+    find_token_with(store, token_json, out_token_json, out_error, Store::find)
 }
 
 /// Returns the token with this id in `*out_token_json`, coordinating its refresh as `zts_find` does.
@@ -183,11 +209,7 @@ pub unsafe extern "C" fn zts_find_by_id(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    guard(out_error, || {
-        let found = self::store(store)?.find_by_id(text(id, "id")?)?;
-        put(out_token_json, found.to_json());
-        Ok(())
-    })
+    find_id_with(store, id, out_token_json, out_error, Store::find_by_id)
 }
 
 /// `zts_find` that never waits: where `zts_find` would wait for another caller's refresh, it returns
@@ -200,11 +222,7 @@ pub unsafe extern "C" fn zts_try_find(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    guard(out_error, || {
-        let found = self::store(store)?.try_find(&token(token_json)?)?;
-        put(out_token_json, found.to_json());
-        Ok(())
-    })
+    find_token_with(store, token_json, out_token_json, out_error, Store::try_find)
 }
 
 /// `zts_find_by_id` that never waits, as `zts_try_find`.
@@ -215,11 +233,7 @@ pub unsafe extern "C" fn zts_try_find_by_id(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    guard(out_error, || {
-        let found = self::store(store)?.try_find_by_id(text(id, "id")?)?;
-        put(out_token_json, found.to_json());
-        Ok(())
-    })
+    find_id_with(store, id, out_token_json, out_error, Store::try_find_by_id)
 }
 
 /// Returns the live refresh leases as a JSON array in `*out_leases_json`, each
