@@ -56,6 +56,9 @@ run_suite php-binding bash bindings/php/run_tests.sh
 run_suite csharp-binding bash bindings/csharp/run_tests.sh
 run_suite packaging bash packaging/test.sh
 run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
+# The same from every language on a MySQL table, the server killed with SIGKILL and restarted mid-soak.
+run_suite cross-language-mysql bash tests/mysql/server.sh bash -c \
+    'python3 tests/xlang/run.py --soak-seconds 30 --mysql "$ZTS_MYSQL_URL" --restart-server'
 run_suite refresh-coordination python3 tests/refresh/run.py
 run_suite fuzz bash tests/fuzz/run.sh
 run_suite miri bash tests/miri.sh

@@ -1,5 +1,6 @@
 """Starting and talking to the cross-language drivers of tests/xlang/PROTOCOL.md."""
 
+import itertools
 import json
 import os
 import subprocess
@@ -16,6 +17,20 @@ DRIVERS = {
     "php": ("bindings/php/xlang-driver", "bindings/php/run_tests.sh"),
     "csharp": ("bindings/csharp/xlang-driver", "bindings/csharp/run_tests.sh"),
 }
+
+
+# A mysql:// base location (no table) when the checks run on MySQL/MariaDB (run.py --mysql); else None.
+MYSQL_URL = None
+
+
+def store_location(directory, name):
+    """Where a check keeps its store: a file in `directory`, or a new table on the MySQL server."""
+    if MYSQL_URL:
+        return "%s?table=xlang_%s_%d_%d" % (MYSQL_URL, name.replace("-", "_"), os.getpid(), next(_TABLES))
+    return os.path.join(directory, name + ".db")
+
+
+_TABLES = itertools.count(1)
 
 
 class DriverError(Exception):
