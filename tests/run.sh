@@ -60,6 +60,9 @@ run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_S
 run_suite cross-language-mysql bash tests/mysql/server.sh bash -c \
     'python3 tests/xlang/run.py --soak-seconds 30 --mysql "$ZTS_MYSQL_URL" --restart-server'
 run_suite refresh-coordination python3 tests/refresh/run.py
+# The 24 SDK processes again with the store on MySQL: one refresh per expiry through the MySQL engine.
+run_suite refresh-coordination-mysql bash tests/mysql/server.sh bash -c \
+    'python3 tests/refresh/run.py --only coordinated --mysql "$ZTS_MYSQL_URL"'
 run_suite fuzz bash tests/fuzz/run.sh
 run_suite miri bash tests/miri.sh
 

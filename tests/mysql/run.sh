@@ -3,7 +3,8 @@
 # Rust tests of the MySQL engine (tests/mysql.rs), the shared vectors and the multi-process race on both
 # engines, then zts next to the real Python SDK DBStore on one table (tests/mysql/dbstore_interop.py,
 # in a venv under target/ with zohocrmsdk8-0, mysql-connector-python and the zts Python binding), and
-# the Python binding's real-SDK flows with the store on MySQL.
+# the Python binding's real-SDK flows with the store on MySQL, and the zts command on MySQL
+# (tests/mysql/cli.sh).
 # Usage: bash tests/mysql/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,3 +23,4 @@ cp target/release/libzts.so bindings/python/src/zoho_token_store/libzts.so
 "$VENV/bin/python" tests/mysql/dbstore_interop.py
 # The Python binding's real-SDK flows (grant, refresh, user signature, remove…) with the store on MySQL.
 "$VENV/bin/python" -m pytest -q bindings/python/tests/test_sdk_e2e.py
+bash tests/mysql/cli.sh

@@ -15,8 +15,12 @@ test then expires it (writes a past expiry_time) and waits for the new access to
   exactly one more refresh follows after the lease ends, nobody hangs, no get_token takes longer than
   the lease plus one round trip (and a margin for a loaded machine).
 
+With --mysql URL (a mysql:// location without a table, e.g. the server tests/mysql/server.sh starts)
+the store is a new table on that server instead of a file: the same SDK processes, coordinated through
+the MySQL engine, as processes on many hosts would be.
+
 Needs the bindings built by their run_tests.sh (tests/run.sh runs those first).
-Usage: python3 tests/refresh/run.py [--only coordinated,uncoordinated,takeover]
+Usage: python3 tests/refresh/run.py [--only coordinated,uncoordinated,takeover] [--mysql URL]
 """
 
 import argparse
@@ -32,6 +36,7 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MYSQL_URL = None  # --mysql: a server to keep the store on instead of a file
 LIBRARY = os.path.join(REPO, "target", "release", "libzts.so")
 os.environ["ZTS_LIBRARY"] = LIBRARY
 sys.path.insert(0, os.path.join(REPO, "bindings", "python", "src"))
@@ -140,7 +145,8 @@ class Run:
     def __init__(self, directory, lease_ms, server_options):
         self.directory = directory
         self.server = FakeAccounts(directory, *server_options)
-        self.path = os.path.join(directory, "tokens.db")
+        self.path = (MYSQL_URL + "?table=refresh_%d_%d" % (os.getpid(), time.monotonic_ns())) if MYSQL_URL \
+            else os.path.join(directory, "tokens.db")
         self.stop_file = os.path.join(directory, "stop")
         # The test's own handle never takes a lease: it only watches and expires the token.
         self.store = Store(self.path, refresh_lease_ms=0)
@@ -322,7 +328,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="coordinated,uncoordinated,takeover")
     parser.add_argument("--languages", default=",".join(DRIVERS), help="for trying a subset; the suite runs all")
+    parser.add_argument("--mysql", metavar="URL", help="keep the store in a table on this server")
     args = parser.parse_args()
+    global MYSQL_URL
+    MYSQL_URL = args.mysql
     for language in set(DRIVERS) - set(args.languages.split(",")):
         del DRIVERS[language]
     for language, (_, needed, builder) in DRIVERS.items():
@@ -339,7 +348,8 @@ def main():
             except Failed as error:
                 print("not ok - %s: %s" % (name, error), flush=True)
                 failed += 1
-    print("refresh-coordination: %d passed, %d failed" % (len(args.only.split(",")) - failed, failed))
+    engine = "MySQL" if MYSQL_URL else "SQLite"
+    print("refresh-coordination (%s): %d passed, %d failed" % (engine, len(args.only.split(",")) - failed, failed))
     return 1 if failed else 0
 
 
