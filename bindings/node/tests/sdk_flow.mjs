@@ -13,6 +13,7 @@
 // then getToken every pause_ms until stop_file exists (errors counted, not fatal), then one JSON line
 // {last, calls, errors, max_ms}. ZTS_REFRESH_LEASE_MS, when set, is passed as refresh_lease_ms.
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as Z from "@zohocrm/nodejs-sdk-8.0";
@@ -45,7 +46,8 @@ await (await new Z.InitializeBuilder())
   .environment(environment)
   .token(token)
   .store(store)
-  .resourcePath(dirname(spec.path))
+  // The SDK keeps its resource files beside the store file; a mysql:// store has no directory.
+  .resourcePath(spec.path.startsWith("mysql://") ? tmpdir() : dirname(spec.path))
   .initialize();
 if (spec.loop) {
   console.log("READY");
