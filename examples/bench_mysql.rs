@@ -30,7 +30,7 @@ fn save(store: *mut zts_store, json: String) {
 
 /// An access-token refresh; `who` keeps the access tokens of different writers apart.
 fn refresh_json(id: usize, who: &str, tick: u64) -> String {
-    format!(r#"{{"id":"{id}","access_token":"1000.{who}{tick}","expiry_time":"{}"}}"#, 1795350239397u64 + tick)
+    format!(r#"{{"id":"{id}","access_token":"1000.{who}{tick}","expiry_time":"{}"}}"#, 4102444839397u64 + tick)
 }
 
 /// One worker process: refreshes random tokens of the table for `seconds`; prints how many.
@@ -97,7 +97,7 @@ fn main() {
     for k in 1..=tokens {
         floor
             .exec_drop(
-                format!("INSERT INTO {TABLE} ({COLUMNS}) VALUES (?, ?, 'cid', 'csec', ?, ?, NULL, '1795350239397', 'http://localhost/cb', 'https://www.zohoapis.com')"),
+                format!("INSERT INTO {TABLE} ({COLUMNS}) VALUES (?, ?, 'cid', 'csec', ?, ?, NULL, '4102444839397', 'http://localhost/cb', 'https://www.zohoapis.com')"),
                 (k.to_string(), format!("user{k}@example.com:777"), format!("1000.rt{k}"), format!("1000.{k:064x}")),
             )
             .unwrap();
@@ -162,7 +162,7 @@ fn main() {
             floor
                 .exec_drop(
                     format!("UPDATE {TABLE} SET access_token = ?, expiry_time = ? WHERE id = ?"),
-                    (format!("1000.f{ftick}"), (1795350239397u64 + ftick).to_string(), &id),
+                    (format!("1000.f{ftick}"), (4102444839397u64 + ftick).to_string(), &id),
                 )
                 .unwrap();
             floor.query_drop("COMMIT").unwrap();

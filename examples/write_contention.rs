@@ -92,7 +92,7 @@ fn uncontended(dir: &std::path::Path) {
         for (store, samples) in stores.iter().zip(medians.iter_mut()) {
             let started = Instant::now();
             for n in 0..500 {
-                let refresh = format!(r#"{{"id":"1","access_token":"A{round}-{n}","expiry_time":"1795350239397"}}"#);
+                let refresh = format!(r#"{{"id":"1","access_token":"A{round}-{n}","expiry_time":"4102444839397"}}"#);
                 store.save(&Token::from_json(&refresh).unwrap()).unwrap();
             }
             samples.push(started.elapsed().as_secs_f64() * 1e6 / 500.0);
@@ -167,7 +167,7 @@ fn writer(path: &str, writer: usize, saves: usize, start_at_ms: u128) {
     let (mut waits, mut busy) = (Vec::with_capacity(saves), 0);
     for n in 0..saves {
         let token = Token::from_json(&format!(
-            r#"{{"user_name":"w{writer}-{n}@example.com:777","client_id":"1000.C","client_secret":"s","refresh_token":"1000.r{writer}-{n}","access_token":"1000.a{writer}-{n}","expiry_time":"1795350239397"}}"#
+            r#"{{"user_name":"w{writer}-{n}@example.com:777","client_id":"1000.C","client_secret":"s","refresh_token":"1000.r{writer}-{n}","access_token":"1000.a{writer}-{n}","expiry_time":"4102444839397"}}"#
         ))
         .unwrap();
         let started = Instant::now();

@@ -20,8 +20,8 @@ from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
 from zoho_token_store import Store, ZohoTokenStore
 
 SIZES = (10, 10_000)
-ROUNDS = 15
-CALLS_PER_ROUND = 400
+ROUNDS = 21
+CALLS_PER_ROUND = 2000
 
 
 def fill(path, n):
