@@ -143,12 +143,16 @@ pub(crate) fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token
     }
 }
 
-/// Writes the token (see `write_row`); a new access token ends the refresh leases on the row.
+/// Writes the token (see `write_row`). A refresh (a new access token or a new expiry) ends the refresh
+/// leases on the row: the expiry too, since a token endpoint may hand the same access token back.
 pub(crate) fn save_row(txn: &dyn WriteTxn, existing: Option<Token>, token: &Token) -> Result<Token> {
-    let new_access_token =
-        token.access_token.is_some() && existing.as_ref().is_none_or(|row| row.access_token != token.access_token);
+    let changes = |new: &Option<String>, old: fn(&Token) -> &Option<String>| {
+        new.is_some() && existing.as_ref().is_none_or(|row| old(row) != new)
+    };
+    let refreshed =
+        changes(&token.access_token, |t| &t.access_token) || changes(&token.expiry_time, |t| &t.expiry_time);
     let saved = write_row(txn, existing, token)?;
-    if new_access_token {
+    if refreshed {
         txn.end_leases(&lease::keys_ended_by(&saved))?;
     }
     Ok(saved)
