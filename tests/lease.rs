@@ -6,14 +6,18 @@ mod support;
 
 use std::cell::RefCell;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 use zts::lease::now_ms;
 use zts::{Options, Status, Store, Token};
 
+/// A new, empty directory; unique per call, since the file and MySQL runs of a test share a process.
 fn dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("zts-lease-{}-{name}", std::process::id()));
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("zts-lease-{}-{n}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
