@@ -6,12 +6,12 @@
 #   zoho_token_store-V-py3-none-manylinux_2_N_x86_64.whl, zoho_token_store-V.tar.gz   Python
 #   zoho-token-store-V.tgz             Node.js (npm pack)
 #   maven/io/zts/zoho-token-store/V/   Java: jar, -sources.jar, -javadoc.jar, .pom (a Maven repository)
-#   composer/zts-zoho-token-store-V.zip   PHP (a Composer artifact repository)
-#   Zts.ZohoTokenStore.V.nupkg         C# (lib/net461/Zts.dll, runtimes/linux-x64/native/libzts.so)
+#   composer/zts-zoho-token-store-V.zip   PHP (a Composer artifact repository; lib/linux-ARCH/libzts.so)
+#   Zts.ZohoTokenStore.V.nupkg         C# (lib/net461/Zts.dll, runtimes/RID/native/libzts.so)
 # Every package carries the same stripped libzts.so. What is in dist/ and how each is installed:
 # docs/packaging.md; packaging/test.sh installs each into a fresh environment.
-# ZTS_AARCH64=1 also cross-builds for linux-aarch64 (packaging/cross.sh) and adds its C tarballs, wheel
-# and npm tarball, and its library to the jar.
+# It also cross-builds for linux-aarch64 (packaging/cross.sh) and adds its C tarballs, wheel and npm
+# tarball, and its library to the jar, the Composer zip and the nupkg; ZTS_AARCH64=0 skips that.
 # Needs cargo, python3 (venv), npm, a JDK with Maven, and Mono's mcs with Newtonsoft.Json (installed with
 # apt-get when missing).
 # Usage: bash packaging/build.sh
@@ -87,7 +87,7 @@ c_tarballs() {
 step "linux-x86_64: strip libzts.so (debug info to libzts.so.debug), C tarballs"
 native x86_64 target/release
 c_tarballs x86_64
-AARCH64=${ZTS_AARCH64:-0}
+AARCH64=${ZTS_AARCH64:-1}
 if [ "$AARCH64" = 1 ]; then
     step "linux-aarch64: cross build (packaging/cross.sh), strip, C tarballs"
     bash packaging/cross.sh
@@ -161,11 +161,16 @@ fi
 
 step "PHP: Composer artifact"
 mkdir -p "$DIST/composer"
-python3 packaging/composer_zip.py bindings/php "$LIBRARY" "$VERSION" "$DIST/composer/zts-zoho-token-store-$VERSION.zip"
+composer_libraries=("x86_64=$LIBRARY")
+if [ "$AARCH64" = 1 ]; then composer_libraries+=("aarch64=$AARCH64_NATIVE/libzts.so"); fi
+python3 packaging/composer_zip.py bindings/php "$VERSION" "$DIST/composer/zts-zoho-token-store-$VERSION.zip" \
+    "${composer_libraries[@]}"
 
 step "C#: Zts.dll and the nupkg"
 bash bindings/csharp/build.sh >/dev/null
-python3 packaging/nupkg.py bindings/csharp "$LIBRARY" "$VERSION" "$DIST"
+nuget_libraries=("linux-x64=$LIBRARY")
+if [ "$AARCH64" = 1 ]; then nuget_libraries+=("linux-arm64=$AARCH64_NATIVE/libzts.so"); fi
+python3 packaging/nupkg.py bindings/csharp "$VERSION" "$DIST" "${nuget_libraries[@]}"
 
 step "done: dist/"
 (cd "$DIST" && find . -type f | sort | xargs ls -l | awk '{printf "%10d  %s\n", $5, $9}')

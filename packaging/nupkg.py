@@ -1,8 +1,9 @@
 """Builds the NuGet package of the C# binding from Zts.dll as bindings/csharp/build.sh compiled it
 (Mono's mcs, .NET Framework 4.x profile, against an SDK assembly named as the real SDK's): an OPC zip
 laid out by NuGet's conventions, lib/net461/Zts.dll (the SDK ships only lib/net461 too) and
-runtimes/linux-x64/native/libzts.so, which Zts looks for next to itself and under runtimes/.
-Usage: python3 nupkg.py CSHARP_BINDING_DIR LIBZTS_SO VERSION DIST_DIR
+runtimes/RID/native/libzts.so for each runtime identifier given (linux-x64, linux-arm64), which Zts
+looks for next to itself and under runtimes/ for its process's architecture.
+Usage: python3 nupkg.py CSHARP_BINDING_DIR VERSION DIST_DIR RID=LIBZTS_SO [RID=LIBZTS_SO ...]
 """
 
 import os
@@ -10,7 +11,8 @@ import sys
 import zipfile
 from xml.sax.saxutils import escape
 
-binding, library, version, dist = sys.argv[1:5]
+binding, version, dist = sys.argv[1:4]
+libraries = dict(argument.split("=", 1) for argument in sys.argv[4:])
 package_id = "Zts.ZohoTokenStore"
 # The SDK the assembly is built against: NuGet package ZOHOCRMSDK-8.0 (assembly ZOHOCRMSDK-8.0).
 sdk_id, sdk_version = "ZOHOCRMSDK-8.0", "4.0.0"
@@ -23,7 +25,7 @@ nuspec = f"""<?xml version="1.0" encoding="utf-8"?>
     <authors>zts</authors>
     <license type="expression">MIT</license>
     <readme>README.md</readme>
-    <description>{escape("zts, the Zoho token store: one SQLite token file shared by every Zoho CRM SDK, as an ITokenStore for ZOHOCRMSDK-8.0 (Linux x64).")}</description>
+    <description>{escape("zts, the Zoho token store: one SQLite token file shared by every Zoho CRM SDK, as an ITokenStore for ZOHOCRMSDK-8.0 (" + ", ".join(sorted(libraries)) + ").")}</description>
     <tags>zoho crm oauth tokenstore sqlite</tags>
     <dependencies>
       <group targetFramework=".NETFramework4.6.1">
@@ -54,5 +56,6 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
     archive.writestr(f"{package_id}.nuspec", nuspec)
     archive.writestr("[Content_Types].xml", content_types)
     archive.write(os.path.join(binding, "build", "Zts.dll"), "lib/net461/Zts.dll")
-    archive.write(library, "runtimes/linux-x64/native/libzts.so")
+    for rid, library in sorted(libraries.items()):
+        archive.write(library, f"runtimes/{rid}/native/libzts.so")
     archive.write(os.path.join(binding, "README.md"), "README.md")

@@ -12,10 +12,10 @@
 #   php     a fresh Composer project requiring zts/zoho-token-store from dist/composer (an artifact repository)
 #   csharp  an application compiled with mcs against the nupkg's Zts.dll and an SDK assembly named as the
 #           real SDK's (ZOHOCRMSDK-8.0), run with Mono
-# With ZTS_AARCH64=1 (dist/ then has linux-aarch64 packages too, see packaging/cross.sh):
-#   aarch64 the C tests (tests/c/run.sh) cross-built and run under qemu-user; the aarch64 C tarball's
-#           program built through pkg-config and run under qemu; the aarch64 wheel, npm tarball and jar
-#           resource hold an AArch64 library
+#   aarch64 (unless ZTS_AARCH64=0; dist/ has linux-aarch64 packages too, see packaging/cross.sh): the C
+#           tests (tests/c/run.sh) cross-built and run under qemu-user; the aarch64 C tarball's program
+#           built through pkg-config and run under qemu; the aarch64 wheel, npm tarball, and the jar,
+#           Composer zip and nupkg hold an AArch64 library where their loaders look for it
 # Installs composer, php-cli, pkg-config, gcc and Mono from Debian when missing. Ends with
 # "packaging: N passed, M failed". Usage: bash packaging/test.sh [--no-build] (--no-build: use dist/ as is)
 set -euo pipefail
@@ -271,7 +271,7 @@ test_php() {
 }
 EOF
     COMPOSER_HOME=$TMP/composer-home fresh composer install --no-interaction --no-progress >&2
-    [ -f vendor/zts/zoho-token-store/libzts.so ]
+    [ -f vendor/zts/zoho-token-store/lib/linux-x86_64/libzts.so ]
     cat >app.php <<'EOF'
 <?php
 require __DIR__ . '/vendor/autoload.php';
@@ -281,7 +281,7 @@ $store->save(['user_name' => 'user@example.com:777', 'client_id' => '1000.C', 'c
 echo 'found ', json_encode($store->find(['user_name' => 'user@example.com:777'])), "\n";
 echo 'library ', Zts\Native::loadedPath(), "\n";
 EOF
-    expect '"access_token":"1000.php"' "library $TMP/php-app/vendor/zts/zoho-token-store/libzts.so" -- \
+    expect '"access_token":"1000.php"' "library $TMP/php-app/vendor/zts/zoho-token-store/lib/linux-x86_64/libzts.so" -- \
         fresh php app.php php.db
 }
 
@@ -289,9 +289,10 @@ test_csharp() {
     mkdir -p "$TMP/cs-app/package" && cd "$TMP/cs-app"
     (cd package && python3 -m zipfile -e "$DIST/Zts.ZohoTokenStore.$VERSION.nupkg" .)
     grep -q '<dependency id="ZOHOCRMSDK-8.0" version="4.0.0"' package/Zts.ZohoTokenStore.nuspec
-    # What NuGet puts in a Linux x64 application's output: the assembly and its native library, and
-    # Newtonsoft.Json, which the SDK's package brings (here Debian's).
-    cp package/lib/net461/Zts.dll package/runtimes/linux-x64/native/libzts.so /usr/lib/cli/Newtonsoft.Json-5.0/Newtonsoft.Json.dll .
+    # What NuGet puts in a portable application's output: the assembly, the package's runtimes/ tree (Zts
+    # picks its architecture's library there), and Newtonsoft.Json, which the SDK's package brings (here
+    # Debian's).
+    cp -r package/lib/net461/Zts.dll package/runtimes /usr/lib/cli/Newtonsoft.Json-5.0/Newtonsoft.Json.dll .
     # An SDK assembly under the real SDK's name, compiled apart from Zts.dll (the tests-only surface).
     mcs -nologo -target:library -out:ZOHOCRMSDK-8.0.dll "$ROOT"/bindings/csharp/tests/sdk-surface/*.cs
     cat >App.cs <<'EOF'
@@ -312,11 +313,13 @@ public static class App
         store.SaveToken(token);
         OAuthToken found = (OAuthToken)store.FindTokenById(token.Id);
         Console.WriteLine("found id " + found.Id + " access_token " + found.AccessToken);
+        Console.WriteLine("library " + Zts.Store.LibraryPath);
     }
 }
 EOF
     mcs -nologo -out:App.exe -r:Zts.dll -r:ZOHOCRMSDK-8.0.dll -r:Newtonsoft.Json.dll App.cs
-    expect 'access_token 1000.csharp' -- fresh mono App.exe csharp.db
+    expect 'access_token 1000.csharp' "library $TMP/cs-app/runtimes/linux-x64/native/libzts.so" -- \
+        fresh mono App.exe csharp.db
 }
 
 test_aarch64() {
@@ -340,8 +343,11 @@ test_aarch64() {
     python3 -m zipfile -e "$wheel" wheel
     tar -xzf "$DIST/zoho-token-store-$VERSION-linux-arm64.tgz"
     python3 -m zipfile -e "$DIST/maven/io/zts/zoho-token-store/$VERSION/zoho-token-store-$VERSION.jar" jar
+    python3 -m zipfile -e "$DIST/composer/zts-zoho-token-store-$VERSION.zip" composer
+    python3 -m zipfile -e "$DIST/Zts.ZohoTokenStore.$VERSION.nupkg" nupkg
     local library
-    for library in wheel/zoho_token_store/libzts.so package/libzts.so jar/linux-aarch64/libzts.so; do
+    for library in wheel/zoho_token_store/libzts.so package/libzts.so jar/linux-aarch64/libzts.so \
+        composer/lib/linux-aarch64/libzts.so nupkg/runtimes/linux-arm64/native/libzts.so; do
         readelf -h "$library" | grep -c 'Machine:.*AArch64' >/dev/null
     done
     grep -c '"arm64"' package/package.json >/dev/null
@@ -353,7 +359,7 @@ check node test_node
 check java test_java
 check php test_php
 check csharp test_csharp
-if [ "${ZTS_AARCH64:-0}" = 1 ]; then check aarch64 test_aarch64; fi
+if [ "${ZTS_AARCH64:-1}" = 1 ]; then check aarch64 test_aarch64; fi
 
 echo "packaging: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

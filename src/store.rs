@@ -138,7 +138,12 @@ fn open_mysql(_location: &str, _options: &Options) -> Result<Box<dyn Engine>> {
 /// The stored row a save applies to: by id when the token has one, else by the SDK rules.
 pub(crate) fn find_row(txn: &dyn WriteTxn, token: &Token) -> Result<Option<Token>> {
     match &token.id {
-        Some(id) => txn.lookup(Key::Id(id)),
+        Some(id) => {
+            // Saving by id then checks that no other row holds the token's keys (`refuse_second_row`).
+            let keys: Vec<Key<'_>> = std::iter::once(Key::Id(id)).chain(rules::match_keys(token)).collect();
+            txn.prefetch(&keys)?;
+            txn.lookup(Key::Id(id))
+        }
         None => txn.lookup_first(&rules::match_keys(token)),
     }
 }

@@ -89,6 +89,11 @@ pub trait Engine: Send {
 /// Operations inside a write transaction; nothing is visible to others until `commit`.
 pub trait WriteTxn {
     fn lookup(&self, key: Key<'_>) -> Result<Option<Token>>;
+    /// Says which keys `lookup` will be asked next, before any write: a networked engine reads them all
+    /// in one round trip and answers those lookups from it. The default does nothing.
+    fn prefetch(&self, _keys: &[Key<'_>]) -> Result<()> {
+        Ok(())
+    }
     /// The first token found by the keys, tried in order.
     fn lookup_first(&self, keys: &[Key<'_>]) -> Result<Option<Token>> {
         for key in keys {

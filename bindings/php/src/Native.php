@@ -42,12 +42,22 @@ final class Native
         return self::$loadedPath;
     }
 
-    /** The absolute path to load: libzts.so in this package's directory (the package's), else $ZTS_LIBRARY. */
+    /**
+     * The absolute path to load: the Composer package's library for this machine
+     * (lib/linux-x86_64/ or lib/linux-aarch64/), else libzts.so in the package directory (a checkout),
+     * else $ZTS_LIBRARY.
+     */
     public static function libraryPath(): string
     {
-        $bundled = dirname(__DIR__) . '/' . self::LIBRARY_FILE;
-        if (is_file($bundled)) {
-            return $bundled;
+        $package = dirname(__DIR__);
+        $candidates = [
+            "$package/lib/linux-" . php_uname('m') . '/' . self::LIBRARY_FILE,
+            "$package/" . self::LIBRARY_FILE,
+        ];
+        foreach ($candidates as $bundled) {
+            if (is_file($bundled)) {
+                return $bundled;
+            }
         }
         $configured = getenv(self::LIBRARY_ENV);
         if (is_string($configured) && $configured !== '') {
@@ -55,7 +65,8 @@ final class Native
             return str_starts_with($configured, '/') ? $configured : getcwd() . '/' . $configured;
         }
         throw new \RuntimeException(sprintf(
-            'zts: the zts library was not found: %s has no libzts.so (the Composer package has one). '
+            'zts: the zts library was not found: %s has no libzts.so for this machine (the Composer '
+            . 'package has one for Linux x86_64 and aarch64). '
             . 'Set the environment variable %s to the absolute path of libzts.so (build it with '
             . '`cargo build --release`, it is then target/release/libzts.so).',
             dirname(__DIR__),

@@ -100,11 +100,11 @@ namespace Zts
         {
             string directory = AssemblyDirectory();
             // Next to the assembly (Mono, `dotnet publish -r linux-x64`), else where a portable .NET
-            // build keeps the package's native asset.
+            // build keeps the package's native asset for this process's architecture.
             string[] candidates =
             {
                 System.IO.Path.Combine(directory, LibraryFile),
-                System.IO.Path.Combine(directory, "runtimes", "linux-x64", "native", LibraryFile),
+                System.IO.Path.Combine(directory, "runtimes", RuntimeIdentifier(), "native", LibraryFile),
             };
             foreach (string candidate in candidates)
             {
@@ -120,6 +120,12 @@ namespace Zts
                 "Zts: the zts library was not found. Set the environment variable " + LibraryEnv +
                 " to the absolute path of libzts.so (build it with `cargo build --release`, it is then " +
                 "target/release/libzts.so), or put libzts.so next to " + AssemblyFile() + ".");
+        }
+
+        /// <summary>The NuGet runtime identifier of this process: linux-x64 or linux-arm64, the two the package carries.</summary>
+        static string RuntimeIdentifier()
+        {
+            return RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
         }
 
         /// <summary>Refuses a library whose major.minor differs from the ABI this binding declares.</summary>
