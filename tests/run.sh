@@ -54,6 +54,8 @@ run_suite cli-sdk bash tests/cli/sdk_round_trip.sh
 run_suite java-binding bash bindings/java/run_tests.sh
 run_suite php-binding bash bindings/php/run_tests.sh
 run_suite csharp-binding bash bindings/csharp/run_tests.sh
+# The shared vectors through each binding's Store again, on MySQL tables.
+run_suite bindings-mysql bash tests/mysql/bindings.sh
 run_suite packaging bash packaging/test.sh
 run_suite cross-language python3 tests/xlang/run.py --soak-seconds "${ZTS_SOAK_SECONDS:-60}"
 # The same from every language on a MySQL table, the server killed with SIGKILL and restarted mid-soak.

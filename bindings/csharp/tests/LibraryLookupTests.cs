@@ -6,10 +6,10 @@ using static Zts.Tests.Fixtures;
 namespace Zts.Tests
 {
     /// <summary>
-    /// Where libzts is loaded from: libzts.so next to Zts.dll, else the runtimes/linux-x64/native/ copy
-    /// of a portable .NET build, else $ZTS_LIBRARY (made absolute). Each case runs the xlang driver
-    /// copied with Zts.dll, and without the SDK assembly (and without libzts.so unless it says so), into
-    /// a directory of its own.
+    /// Where libzts is loaded from: libzts.so next to Zts.dll, else the runtimes/RID/native/ copy of a
+    /// portable .NET build (RID: linux-x64 or linux-arm64), else $ZTS_LIBRARY (made absolute). Each case
+    /// runs the xlang driver copied with Zts.dll, and without the SDK assembly (and without libzts.so
+    /// unless it says so), into a directory of its own.
     /// </summary>
     public class LibraryLookupTests : IDisposable
     {
@@ -105,10 +105,16 @@ namespace Zts.Tests
         }
 
         [Test]
-        public void ThePortableDotnetLayoutIsFound()
+        public void ThePortableDotnetLayoutIsFoundForThisProcesssArchitecture()
         {
-            string native = Path.Combine(app, "runtimes", "linux-x64", "native");
+            // The package carries runtimes/linux-x64/ and runtimes/linux-arm64/: the other one is never loaded.
+            bool arm64 = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture ==
+                         System.Runtime.InteropServices.Architecture.Arm64;
+            string native = Path.Combine(app, "runtimes", arm64 ? "linux-arm64" : "linux-x64", "native");
+            string other = Path.Combine(app, "runtimes", arm64 ? "linux-x64" : "linux-arm64", "native");
             Directory.CreateDirectory(native);
+            Directory.CreateDirectory(other);
+            File.WriteAllText(Path.Combine(other, "libzts.so"), "not a library for this machine");
             File.Copy(library, Path.Combine(native, "libzts.so"));
             CheckServed(RunDriver(null));
         }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -33,9 +34,20 @@ namespace Zts.Tests
             Check.True(steps > 100, "more than 100 steps, got " + steps);
         }
 
+        private static int tables;
+
+        /// <summary>":memory:", or with ZTS_MYSQL_URL (tests/mysql/bindings.sh) a new table on that server.</summary>
+        private static string VectorLocation()
+        {
+            string url = Environment.GetEnvironmentVariable("ZTS_MYSQL_URL");
+            if (string.IsNullOrEmpty(url)) return ":memory:";
+            return url + "?table=vectors_csharp_" + System.Diagnostics.Process.GetCurrentProcess().Id + "_" +
+                   System.Threading.Interlocked.Increment(ref tables);
+        }
+
         private static void Replay(Dictionary<string, object> vector)
         {
-            using (var store = new Store(":memory:"))
+            using (var store = new Store(VectorLocation()))
             {
                 int number = 0;
                 foreach (Dictionary<string, object> step in (List<object>)vector["steps"])

@@ -36,9 +36,17 @@ function checkToken(actual, expected, at) {
   }
 }
 
+let tables = 0;
+
+/** ":memory:", or with ZTS_MYSQL_URL (tests/mysql/bindings.sh) a new table on that server. */
+function vectorLocation() {
+  const url = process.env.ZTS_MYSQL_URL;
+  return url ? `${url}?table=vectors_node_${process.pid}_${++tables}` : ":memory:";
+}
+
 for (const testCase of CASES) {
   test(`vector: ${testCase.name}`, async () => {
-    const store = new Store(":memory:");
+    const store = new Store(vectorLocation());
     try {
       for (const [index, step] of testCase.steps.entries()) {
         const at = `${testCase.name} / step ${index + 1}`;

@@ -434,15 +434,34 @@ final class StoreTest extends TestCase
     {
         [$exit, , $stderr] = self::runWithoutBundledLibrary('new Zts\Store(":memory:");', Support::env());
         $this->assertNotSame(0, $exit);
-        $this->assertStringContainsString('has no libzts.so (the Composer package has one). Set the environment variable ZTS_LIBRARY', $stderr);
+        $this->assertStringContainsString('has no libzts.so for this machine (the Composer package has one for Linux x86_64 and aarch64). Set the environment variable ZTS_LIBRARY', $stderr);
     }
 
-    /** Runs PHP code with a copy of the package that has no libzts.so. */
-    private static function runWithoutBundledLibrary(string $code, array $env, ?string $cwd = null): array
+    public function testTheComposerPackagesLibraryForThisMachineWinsAndAnotherMachinesIsIgnored(): void
     {
-        $copy = Support::tempDir();
+        // The Composer package's layout: lib/linux-ARCH/libzts.so, ARCH as php_uname('m') names it.
+        $copy = realpath(Support::tempDir());
+        $machine = php_uname('m');
+        $other = $machine === 'aarch64' ? 'x86_64' : 'aarch64';
+        mkdir("$copy/lib/linux-$other", 0777, true);
+        file_put_contents("$copy/lib/linux-$other/libzts.so", 'not a library for this machine');
+        $code = 'echo Zts\Native::loadedPath();';
+        [$exit, , $stderr] = self::runWithoutBundledLibrary($code, Support::env(), null, $copy);
+        $this->assertNotSame(0, $exit, 'loaded another machine\'s library');
+        $this->assertStringContainsString('has no libzts.so for this machine', $stderr);
+        mkdir("$copy/lib/linux-$machine", 0777, true);
+        copy(Native::loadedPath(), "$copy/lib/linux-$machine/libzts.so");
+        [$exit, $stdout, $stderr] = self::runWithoutBundledLibrary($code, Support::env(), null, $copy);
+        $this->assertSame(0, $exit, $stderr);
+        $this->assertSame("$copy/lib/linux-$machine/libzts.so", $stdout);
+    }
+
+    /** Runs PHP code with a copy of the package (in $copy, else a new directory) that has no libzts.so. */
+    private static function runWithoutBundledLibrary(string $code, array $env, ?string $cwd = null, ?string $copy = null): array
+    {
+        $copy ??= Support::tempDir();
         copy(Support::PACKAGE_DIR . '/autoload.php', "$copy/autoload.php");
-        mkdir("$copy/src");
+        is_dir("$copy/src") || mkdir("$copy/src");
         foreach (glob(Support::PACKAGE_DIR . '/src/*') as $file) {
             copy($file, "$copy/src/" . basename($file));
         }

@@ -23,10 +23,22 @@ final class VectorsTest extends TestCase
         }
     }
 
+    private static int $tables = 0;
+
+    /** ':memory:', or with ZTS_MYSQL_URL (tests/mysql/bindings.sh) a new table on that server. */
+    private static function vectorLocation(): string
+    {
+        $url = getenv('ZTS_MYSQL_URL');
+        if (!is_string($url) || $url === '') {
+            return ':memory:';
+        }
+        return sprintf('%s?table=vectors_php_%d_%d', $url, getmypid(), ++self::$tables);
+    }
+
     /** @dataProvider vectorCases */
     public function testSharedVector(array $case): void
     {
-        $store = new Store(':memory:');
+        $store = new Store(self::vectorLocation());
         foreach ($case['steps'] as $number => $step) {
             $at = sprintf('%s / step %d', $case['name'], $number + 1);
             [$status, $result, $message] = self::runStep($store, $step);

@@ -1,6 +1,8 @@
 """Replays the shared vectors (tests/vectors/store.json, format in tests/vectors/README.md) through Store."""
 
+import itertools
 import json
+import os
 
 import pytest
 
@@ -8,6 +10,13 @@ from conftest import VECTORS
 from zoho_token_store import TOKEN_FIELDS, Store, ZtsError
 
 CASES = json.loads(VECTORS.read_text())["cases"]
+_TABLES = itertools.count(1)
+
+
+def vector_location():
+    """":memory:", or with ZTS_MYSQL_URL (tests/mysql/bindings.sh) a new table on that server."""
+    url = os.environ.get("ZTS_MYSQL_URL")
+    return "%s?table=vectors_python_%d_%d" % (url, os.getpid(), next(_TABLES)) if url else ":memory:"
 
 
 def run_step(store, step):
@@ -40,7 +49,7 @@ def check_token(actual, expected, at):
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_shared_vector(case):
-    with Store(":memory:") as store:
+    with Store(vector_location()) as store:
         for number, step in enumerate(case["steps"], 1):
             at = "%s / step %d" % (case["name"], number)
             status, result, message = run_step(store, step)

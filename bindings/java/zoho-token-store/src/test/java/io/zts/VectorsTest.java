@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.json.JSONArray;
 import org.json.JSONObject;
@@ -75,8 +76,19 @@ class VectorsTest {
         }
     }
 
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    /** ":memory:", or with ZTS_MYSQL_URL (tests/mysql/bindings.sh) a new table on that server. */
+    private static String vectorLocation() {
+        String url = System.getenv("ZTS_MYSQL_URL");
+        if (url == null || url.isEmpty()) {
+            return ":memory:";
+        }
+        return url + "?table=vectors_java_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
+    }
+
     private static void replay(JSONObject testCase) {
-        try (Store store = new Store(":memory:")) {
+        try (Store store = new Store(vectorLocation())) {
             JSONArray steps = testCase.getJSONArray("steps");
             for (int index = 0; index < steps.length(); index++) {
                 JSONObject step = steps.getJSONObject(index);
