@@ -318,6 +318,15 @@ int32_t zts_purge(struct zts_store *store, char **out_error);
 void zts_string_free(char *s);
 
 /**
+ * Copies packed fields returned by a `_fields` call into `dst` (room for `fields_len` bytes) and frees
+ * them: `zts_fields_free` for a runtime that copies from its own buffers faster than it reads native
+ * memory (Node's koffi). NULL `fields` is a no-op; NULL `dst` only frees.
+ */
+void zts_fields_take(char *fields,
+                     size_t fields_len,
+                     char *dst);
+
+/**
  * The library's version ("MAJOR.MINOR.PATCH"), a static string: do not free it. Compare it with
  * ZTS_VERSION to check that the header and the loaded library agree.
  */

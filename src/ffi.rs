@@ -433,6 +433,17 @@ pub unsafe extern "C" fn zts_string_free(s: *mut c_char) {
     }
 }
 
+/// Copies packed fields returned by a `_fields` call into `dst` (room for `fields_len` bytes) and frees
+/// them: `zts_fields_free` for a runtime that copies from its own buffers faster than it reads native
+/// memory (Node's koffi). NULL `fields` is a no-op; NULL `dst` only frees.
+#[no_mangle]
+pub unsafe extern "C" fn zts_fields_take(fields: *mut c_char, fields_len: usize, dst: *mut c_char) {
+    if !fields.is_null() && !dst.is_null() {
+        ptr::copy_nonoverlapping(fields, dst, fields_len);
+    }
+    zts_fields_free(fields, fields_len);
+}
+
 /// The library's version ("MAJOR.MINOR.PATCH"), a static string: do not free it. Compare it with
 /// ZTS_VERSION to check that the header and the loaded library agree.
 #[no_mangle]

@@ -5,8 +5,9 @@
 // hands the original pointer to zts_string_free (koffi's default disposal would call libc free, which
 // must never touch a string zts allocated). zts_version and zts_status_name return static strings,
 // declared `const char *` (copied, never freed). The `_fields` calls return a packed buffer and its
-// length (`char **`, `size_t *`): `takeFields` copies it into a JS string and frees it with
-// zts_fields_free.
+// length (`char **`, `size_t *`): `takeFields` has zts_fields_take copy it into a Buffer of
+// ours and free it (one call; reading native memory through koffi.view costs about 2 µs more), then
+// decodes the Buffer.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,7 +77,7 @@ function load(path) {
     findByIdFields: lib.func(`int32_t zts_find_by_id_fields(zts_store *store, const char *id, ${packed}, ${out}error)`),
     tryFindByIdFields: lib.func(`int32_t zts_try_find_by_id_fields(zts_store *store, const char *id, ${packed}, ${out}error)`),
     listFields: lib.func(`int32_t zts_list_fields(zts_store *store, ${packed}, ${out}error)`),
-    fieldsFree: lib.func("void zts_fields_free(void *fields, size_t len)"),
+    fieldsTake: lib.func("void zts_fields_take(void *fields, size_t len, void *dst)"),
     version: lib.func("const char *zts_version(void)"),
     statusName: lib.func("const char *zts_status_name(int32_t status)"),
   };
@@ -87,14 +88,17 @@ function load(path) {
 export const LIBRARY_PATH = libraryPath();
 export const zts = load(LIBRARY_PATH);
 
-/** The text of a packed output ("" for NULL), copied before the buffer is freed. */
+// Where takeFields copies a packed output: reused (JS runs one takeFields at a time), grown as needed.
+let copies = Buffer.allocUnsafe(4096);
+
+/** The text of a packed output ("" for NULL), copied and freed. */
 export function takeFields(pointer, length) {
   if (pointer === null) {
     return "";
   }
-  try {
-    return Buffer.from(koffi.view(pointer, length)).toString("utf8");
-  } finally {
-    zts.fieldsFree(pointer, length);
+  if (copies.length < length) {
+    copies = Buffer.allocUnsafe(length);
   }
+  zts.fieldsTake(pointer, length, copies);
+  return copies.toString("utf8", 0, length);
 }

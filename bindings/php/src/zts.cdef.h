@@ -87,6 +87,10 @@ int32_t zts_purge(struct zts_store *store, char **out_error);
 
 void zts_string_free(char *s);
 
+void zts_fields_take(char *fields,
+                     size_t fields_len,
+                     char *dst);
+
 const char *zts_version(void);
 
 const char *zts_status_name(int32_t status);
