@@ -105,9 +105,7 @@ impl Out {
         match self {
             Out::Json(out) => put(out, token.to_json()),
             Out::Fields(out, len) => {
-                let mut bytes = Vec::with_capacity(256);
-                token.write_fields(&mut bytes)?;
-                put_fields(out, len, bytes);
+                put_fields(out, len, list_to_fields(std::slice::from_ref(token))?);
             }
         }
         Ok(())

@@ -154,7 +154,9 @@ impl Token {
 
 /// The packed form of a list: the tokens' packed forms one after another.
 pub fn list_to_fields(tokens: &[Token]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(tokens.len() * 256);
+    // Sized exactly: growing a list of 10,000 tokens copied megabytes several times.
+    let size = tokens.iter().map(|t| t.values().iter().map(|v| v.as_ref().map_or(0, String::len) + 1).sum::<usize>());
+    let mut out = Vec::with_capacity(size.sum());
     for token in tokens {
         token.write_fields(&mut out)?;
     }
