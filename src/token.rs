@@ -116,7 +116,10 @@ impl Token {
     /// Parses one packed token. The values pass the same checks as the JSON's (`checked_value`).
     pub fn from_fields(bytes: &[u8]) -> Result<Token> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::invalid_argument(format!("token fields are not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))
+            Error::invalid_argument(format!(
+                "token fields are not valid UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ))
         })?;
         let count = text.bytes().filter(|b| *b == 0).count();
         let Some(body) = text.strip_suffix('\0').filter(|_| count == FIELDS.len()) else {
