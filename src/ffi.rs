@@ -7,7 +7,7 @@
 use crate::error::{Error, Result, Status};
 use crate::options::Options;
 use crate::store::Store;
-use crate::token::{list_to_json, Token};
+use crate::token::{list_to_fields, list_to_json, Token};
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -74,33 +74,81 @@ unsafe fn token(p: *const c_char) -> Result<Token> {
     Token::from_json(text(p, "token_json")?)
 }
 
-/// The body of `zts_find` and `zts_try_find`, which differ only in whether they wait.
-unsafe fn find_token_with(
+/// Borrows a required packed token argument (see `Token::from_fields`).
+unsafe fn fields(p: *const c_char, len: usize) -> Result<Token> {
+    if p.is_null() {
+        return Err(Error::invalid_argument("fields is NULL"));
+    }
+    Token::from_fields(std::slice::from_raw_parts(p.cast(), len))
+}
+
+/// Where a call returns its token(s): as owned JSON text, or packed with its length.
+#[derive(Clone, Copy)]
+enum Out {
+    Json(*mut *mut c_char),
+    Fields(*mut *mut c_char, *mut usize),
+}
+
+impl Out {
+    /// Refuses, before the call runs, a packed buffer asked for without its length (it could not be freed).
+    fn check(self) -> Result<()> {
+        match self {
+            Out::Fields(out, len) if !out.is_null() && len.is_null() => {
+                Err(Error::invalid_argument("out_fields_len is NULL but out_fields is not"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes one token; for the packed form nothing is written when it cannot be packed.
+    unsafe fn token(self, token: &Token) -> Result<()> {
+        match self {
+            Out::Json(out) => put(out, token.to_json()),
+            Out::Fields(out, len) => {
+                put_fields(out, len, list_to_fields(std::slice::from_ref(token))?);
+            }
+        }
+        Ok(())
+    }
+
+    unsafe fn list(self, tokens: &[Token]) -> Result<()> {
+        match self {
+            Out::Json(out) => put(out, list_to_json(tokens)),
+            Out::Fields(out, len) => put_fields(out, len, list_to_fields(tokens)?),
+        }
+        Ok(())
+    }
+}
+
+/// Writes a packed output: an owned buffer (NULL when empty) for `zts_fields_free`, and its length.
+unsafe fn put_fields(out: *mut *mut c_char, out_len: *mut usize, bytes: Vec<u8>) {
+    if out.is_null() {
+        return;
+    }
+    *out_len = bytes.len();
+    *out = if bytes.is_empty() { ptr::null_mut() } else { Box::into_raw(bytes.into_boxed_slice()).cast() };
+}
+
+/// The body of every call that returns one token (finds and saves, in every form): the store, then
+/// `call` reads the arguments and runs.
+unsafe fn token_call(
     store: *mut zts_store,
-    token_json: *const c_char,
-    out_token_json: *mut *mut c_char,
+    out: Out,
     out_error: *mut *mut c_char,
-    find: fn(&Store, &Token) -> Result<Token>,
+    call: impl FnOnce(&Store) -> Result<Token>,
 ) -> i32 {
     guard(out_error, || {
-        let found = find(self::store(store)?, &token(token_json)?)?;
-        put(out_token_json, found.to_json());
-        Ok(())
+        out.check()?;
+        let token = call(self::store(store)?)?;
+        out.token(&token)
     })
 }
 
-/// The body of `zts_find_by_id` and `zts_try_find_by_id`.
-unsafe fn find_id_with(
-    store: *mut zts_store,
-    id: *const c_char,
-    out_token_json: *mut *mut c_char,
-    out_error: *mut *mut c_char,
-    find: fn(&Store, &str) -> Result<Token>,
-) -> i32 {
+unsafe fn list_with(store: *mut zts_store, out: Out, out_error: *mut *mut c_char) -> i32 {
     guard(out_error, || {
-        let found = find(self::store(store)?, text(id, "id")?)?;
-        put(out_token_json, found.to_json());
-        Ok(())
+        out.check()?;
+        let tokens = self::store(store)?.list()?;
+        out.list(&tokens)
     })
 }
 
@@ -171,11 +219,7 @@ pub unsafe extern "C" fn zts_save(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    guard(out_error, || {
-        let saved = self::store(store)?.save(&token(token_json)?)?;
-        put(out_token_json, saved.to_json());
-        Ok(())
-    })
+    token_call(store, Out::Json(out_token_json), out_error, |s| s.save(&token(token_json)?))
 }
 
 /// Finds the stored token a query token matches, by the SDK rules of `zts_save`; a query with none of
@@ -196,7 +240,7 @@ pub unsafe extern "C" fn zts_find(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    find_token_with(store, token_json, out_token_json, out_error, Store::find)
+    token_call(store, Out::Json(out_token_json), out_error, |s| s.find(&token(token_json)?))
 }
 
 /// Returns the token with this id in `*out_token_json`, coordinating its refresh as `zts_find` does.
@@ -209,7 +253,7 @@ pub unsafe extern "C" fn zts_find_by_id(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    find_id_with(store, id, out_token_json, out_error, Store::find_by_id)
+    token_call(store, Out::Json(out_token_json), out_error, |s| s.find_by_id(text(id, "id")?))
 }
 
 /// `zts_find` that never waits: where `zts_find` would wait for another caller's refresh, it returns
@@ -222,7 +266,7 @@ pub unsafe extern "C" fn zts_try_find(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    find_token_with(store, token_json, out_token_json, out_error, Store::try_find)
+    token_call(store, Out::Json(out_token_json), out_error, |s| s.try_find(&token(token_json)?))
 }
 
 /// `zts_find_by_id` that never waits, as `zts_try_find`.
@@ -233,7 +277,7 @@ pub unsafe extern "C" fn zts_try_find_by_id(
     out_token_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    find_id_with(store, id, out_token_json, out_error, Store::try_find_by_id)
+    token_call(store, Out::Json(out_token_json), out_error, |s| s.try_find_by_id(text(id, "id")?))
 }
 
 /// Returns the live refresh leases as a JSON array in `*out_leases_json`, each
@@ -260,11 +304,109 @@ pub unsafe extern "C" fn zts_list(
     out_tokens_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    guard(out_error, || {
-        let tokens = self::store(store)?.list()?;
-        put(out_tokens_json, list_to_json(&tokens));
-        Ok(())
+    list_with(store, Out::Json(out_tokens_json), out_error)
+}
+
+/// `zts_save` with the token packed instead of JSON, for bindings where JSON costs more than the store:
+/// `fields` holds `fields_len` bytes, the ten values in the order id, user_name, client_id,
+/// client_secret, refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain,
+/// each followed by one NUL byte; an absent value is empty (zero bytes before its NUL). The stored
+/// token comes back in the same form: `*out_fields` (NULL only if it is empty) and `*out_fields_len`
+/// bytes, owned by the caller and freed with `zts_fields_free`. A value cannot hold a NUL in this form
+/// (the count of NULs would be wrong: ZTS_INVALID_ARGUMENT); a stored value holding one (written by
+/// another program; zts refuses them) fails the call with ZTS_INVALID_TOKEN naming the key, and is read
+/// with the JSON calls. Values pass the JSON's checks (UTF-8, ZTS_MAX_VALUE_BYTES), refused with
+/// ZTS_INVALID_ARGUMENT. `out_fields_len` may be NULL only when `out_fields` is. Otherwise as `zts_save`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_save_fields(
+    store: *mut zts_store,
+    fields: *const c_char,
+    fields_len: usize,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    token_call(store, Out::Fields(out_fields, out_fields_len), out_error, |s| {
+        s.save(&self::fields(fields, fields_len)?)
     })
+}
+
+/// `zts_find` with the query and the result packed as in `zts_save_fields`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_find_fields(
+    store: *mut zts_store,
+    fields: *const c_char,
+    fields_len: usize,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    token_call(store, Out::Fields(out_fields, out_fields_len), out_error, |s| {
+        s.find(&self::fields(fields, fields_len)?)
+    })
+}
+
+/// `zts_try_find` with the query and the result packed as in `zts_save_fields`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_find_fields(
+    store: *mut zts_store,
+    fields: *const c_char,
+    fields_len: usize,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    token_call(store, Out::Fields(out_fields, out_fields_len), out_error, |s| {
+        s.try_find(&self::fields(fields, fields_len)?)
+    })
+}
+
+/// `zts_find_by_id` with the result packed as in `zts_save_fields`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_find_by_id_fields(
+    store: *mut zts_store,
+    id: *const c_char,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    token_call(store, Out::Fields(out_fields, out_fields_len), out_error, |s| s.find_by_id(text(id, "id")?))
+}
+
+/// `zts_try_find_by_id` with the result packed as in `zts_save_fields`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_find_by_id_fields(
+    store: *mut zts_store,
+    id: *const c_char,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    token_call(store, Out::Fields(out_fields, out_fields_len), out_error, |s| s.try_find_by_id(text(id, "id")?))
+}
+
+/// `zts_list` packed: every token's packed form (see `zts_save_fields`), one after another in numeric
+/// id order, in `*out_fields` (NULL when there is no token) and `*out_fields_len` bytes; free it with
+/// `zts_fields_free`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_list_fields(
+    store: *mut zts_store,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    list_with(store, Out::Fields(out_fields, out_fields_len), out_error)
+}
+
+/// Frees packed fields returned by a `_fields` call, given with the length the call returned. NULL is a
+/// no-op. Never pass another pointer or length.
+#[no_mangle]
+pub unsafe extern "C" fn zts_fields_free(fields: *mut c_char, fields_len: usize) {
+    if !fields.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            drop(Box::from_raw(ptr::slice_from_raw_parts_mut(fields.cast::<u8>(), fields_len)))
+        }));
+    }
 }
 
 /// Deletes the token with this id. Statuses: ZTS_NOT_FOUND (no such id, as the SDK FileStore),
@@ -287,6 +429,17 @@ pub unsafe extern "C" fn zts_string_free(s: *mut c_char) {
     if !s.is_null() {
         let _ = catch_unwind(AssertUnwindSafe(|| drop(CString::from_raw(s))));
     }
+}
+
+/// Copies packed fields returned by a `_fields` call into `dst` (room for `fields_len` bytes) and frees
+/// them: `zts_fields_free` for a runtime that copies from its own buffers faster than it reads native
+/// memory (Node's koffi). NULL `fields` is a no-op; NULL `dst` only frees.
+#[no_mangle]
+pub unsafe extern "C" fn zts_fields_take(fields: *mut c_char, fields_len: usize, dst: *mut c_char) {
+    if !fields.is_null() && !dst.is_null() {
+        ptr::copy_nonoverlapping(fields, dst, fields_len);
+    }
+    zts_fields_free(fields, fields_len);
 }
 
 /// The library's version ("MAJOR.MINOR.PATCH"), a static string: do not free it. Compare it with

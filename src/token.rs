@@ -109,6 +109,75 @@ pub fn list_to_json(tokens: &[Token]) -> String {
     serde_json::to_string(tokens).expect("a list of tokens always serializes")
 }
 
+/// The packed form of the C ABI's `*_fields` calls: the ten values in `FIELDS` order, each followed by
+/// one NUL byte, an absent value as nothing ("" is read as absent, as in the JSON). A token is never
+/// JSON-escaped or parsed, so a binding can split it with one call.
+impl Token {
+    /// Parses one packed token. The values pass the same checks as the JSON's (`checked_value`).
+    pub fn from_fields(bytes: &[u8]) -> Result<Token> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            Error::invalid_argument(format!(
+                "token fields are not valid UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        let count = text.bytes().filter(|b| *b == 0).count();
+        let Some(body) = text.strip_suffix('\0').filter(|_| count == FIELDS.len()) else {
+            return Err(Error::invalid_argument(format!(
+                "token fields: expected {} values each ended by a NUL byte, found {count} NUL bytes{}",
+                FIELDS.len(),
+                if text.ends_with('\0') { "" } else { " and no NUL at the end" }
+            )));
+        };
+        let mut token = Token::default();
+        for ((slot, value), name) in token.values_mut().into_iter().zip(body.split('\0')).zip(FIELDS) {
+            *slot = checked_value(name, value).map_err(|m| Error::invalid_argument(format!("token fields: {m}")))?;
+        }
+        Ok(token)
+    }
+
+    /// Appends the packed form. A stored value holding a NUL (written by another program: zts refuses
+    /// one) cannot be packed: the error names the key and the id and points to the JSON calls.
+    pub fn write_fields(&self, out: &mut Vec<u8>) -> Result<()> {
+        for (name, value) in FIELDS.iter().zip(self.values()) {
+            let value = value.as_deref().unwrap_or("");
+            if value.contains('\0') {
+                return Err(Error::invalid_token(format!(
+                    "the stored token with id {} has a NUL character in key \"{name}\", which the packed \
+                     fields cannot carry; read it with the JSON calls (zts_find, zts_list)",
+                    shown(self.id.as_deref().unwrap_or(""))
+                )));
+            }
+            out.extend_from_slice(value.as_bytes());
+            out.push(0);
+        }
+        Ok(())
+    }
+}
+
+/// The packed form of a list: the tokens' packed forms one after another.
+pub fn list_to_fields(tokens: &[Token]) -> Result<Vec<u8>> {
+    // Sized exactly: growing a list of 10,000 tokens copied megabytes several times.
+    let size = tokens.iter().map(|t| t.values().iter().map(|v| v.as_ref().map_or(0, String::len) + 1).sum::<usize>());
+    let mut out = Vec::with_capacity(size.sum());
+    for token in tokens {
+        token.write_fields(&mut out)?;
+    }
+    Ok(out)
+}
+
+/// The rules every input value meets, in either form: at most `MAX_VALUE_BYTES`, no NUL; "" is absent.
+/// The error names the key, never the value.
+fn checked_value(name: &str, v: &str) -> std::result::Result<Option<String>, String> {
+    if v.len() > MAX_VALUE_BYTES {
+        return Err(format!("key \"{name}\" is {} bytes long; the limit is {MAX_VALUE_BYTES}", v.len()));
+    }
+    if v.contains('\0') {
+        return Err(format!("key \"{name}\" contains a NUL character"));
+    }
+    Ok(if v.is_empty() { None } else { Some(v.to_owned()) })
+}
+
 fn json_error(e: serde_json::Error) -> Error {
     // Our own messages already name the key; serde_json's syntax errors carry only a position.
     Error::invalid_json(format!("token JSON: {e}"))
@@ -178,17 +247,7 @@ impl FieldValue {
     }
 
     fn string<E: de::Error>(&self, v: &str) -> std::result::Result<Option<String>, E> {
-        if v.len() > MAX_VALUE_BYTES {
-            return Err(E::custom(format!(
-                "key \"{}\" is {} bytes long; the limit is {MAX_VALUE_BYTES}",
-                self.name,
-                v.len()
-            )));
-        }
-        if v.contains('\0') {
-            return Err(E::custom(format!("key \"{}\" contains a NUL character", self.name)));
-        }
-        Ok(if v.is_empty() { None } else { Some(v.to_owned()) })
+        checked_value(self.name, v).map_err(E::custom)
     }
 
     fn integer<E: de::Error>(&self, v: impl fmt::Display) -> std::result::Result<Option<String>, E> {
@@ -288,6 +347,29 @@ mod tests {
         assert!(err(r#"{"access_token":"a\u0000b"}"#).message.contains("NUL"));
         let long = format!(r#"{{"access_token":"{}"}}"#, "a".repeat(MAX_VALUE_BYTES + 1));
         assert!(err(&long).message.contains("limit"));
+    }
+
+    #[test]
+    fn packed_fields_round_trip_and_share_the_json_checks() {
+        let t = Token::from_fields(b"3\0u@x:1\0\0\0\0A\0\0\x39\0\0d\0").unwrap();
+        assert_eq!((t.id.as_deref(), t.client_id.as_deref(), t.expiry_time.as_deref()), (Some("3"), None, Some("9")));
+        let mut packed = Vec::new();
+        t.write_fields(&mut packed).unwrap();
+        assert_eq!(packed, b"3\0u@x:1\0\0\0\0A\0\0\x39\0\0d\0");
+        assert_eq!(Token::from_fields(&packed).unwrap(), t);
+        let refused = |bytes: &[u8]| Token::from_fields(bytes).unwrap_err();
+        assert!(refused(b"1\0").message.contains("found 1 NUL"));
+        assert!(refused(&[b'\0'; 11]).message.contains("found 11 NUL"));
+        assert!(refused(&[&[b'\0'; 9][..], b"x"].concat()).message.contains("no NUL at the end"));
+        assert!(refused(&[&b"\xff"[..], &[b'\0'; 10]].concat()).message.contains("UTF-8"));
+        let long = [&b"\0\0\0\0\0"[..], &vec![b'a'; MAX_VALUE_BYTES + 1], &[b'\0'; 5]].concat();
+        let e = refused(&long);
+        assert_eq!(e.status, Status::InvalidArgument);
+        assert!(e.message.contains("access_token") && e.message.contains("limit"), "{e}");
+        let stored_nul = Token { id: Some("7".into()), grant_token: Some("a\0b".into()), ..Token::default() };
+        let e = stored_nul.write_fields(&mut Vec::new()).unwrap_err();
+        assert!(e.message.contains("grant_token") && e.message.contains("\"7\""), "{e}");
+        assert!(!e.message.contains("a\0b"));
     }
 
     #[test]

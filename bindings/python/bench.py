@@ -3,7 +3,8 @@ pure-Python sqlite3 store, in one run.
 
     bindings/python/.venv/bin/python bindings/python/bench.py [--dir DIR] [--sizes 10,1000,10000] [--rounds 3]
 
-(the venv is the one bindings/python/run_tests.sh builds). The three stores hold the same N tokens (user
+(the venv is the one bindings/python/run_tests.sh builds; the bench imports this checkout's package from
+src/, with the libzts.so that run_tests.sh copies there). The three stores hold the same N tokens (user
 tokens with a UserSignature, as the SDK saves them with find_user on):
 - zts: `ZohoTokenStore`, with its defaults (synchronous "auto": a refresh is saved without an fsync, still
   safe against a killed process);
@@ -34,6 +35,9 @@ import sys
 import tempfile
 import time
 
+# This checkout's package (src/, with the libzts.so run_tests.sh copies there), not an installed one.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
+
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
 from zohocrmsdk.src.com.zoho.api.authenticator.store import FileStore
 from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
@@ -42,6 +46,7 @@ from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
 
 import zoho_token_store
 from zoho_token_store import TOKEN_FIELDS, Store, ZohoTokenStore
+from zoho_token_store._native import LIBRARY_PATH
 
 CALLS = ("find_token", "find_token_by_id", "save_token", "delete_token", "get_tokens")
 # Calls per round: fewer where a call costs milliseconds (FileStore rewrites or reads the whole file).
@@ -332,6 +337,7 @@ def main():
             stores["sqlite3"].close()
 
     print("Command: %s %s" % (os.path.relpath(sys.executable), " ".join(sys.argv)))
+    print("Library: %s" % os.path.relpath(LIBRARY_PATH))
     print(
         "Python %s, zts %s, SQLite %s (sqlite3 module), zohocrmsdk8-0 FileStore, %s, %d cores; medians over %d rounds"
         % (

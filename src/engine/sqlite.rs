@@ -441,7 +441,10 @@ fn row_to_token(row: &Row<'_>) -> rusqlite::Result<Token> {
             // An adopted file may hold a PHP float expiry; keep it integral when it is.
             ValueRef::Real(f) if f.fract() == 0.0 && f.abs() < 1e18 => Some((f as i64).to_string()),
             ValueRef::Real(f) => Some(f.to_string()),
-            ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+            // from_utf8 first: lossy's chunk walk was a measurable part of every find and list.
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                Some(std::str::from_utf8(t).map_or_else(|_| String::from_utf8_lossy(t).into_owned(), str::to_owned))
+            }
         }
         .filter(|s| !s.is_empty());
     }

@@ -747,6 +747,121 @@ static void test_threads(void) {
     remove_temp(&t);
 }
 
+/* ---- the packed _fields calls --------------------------------------------------------------- */
+
+/* A packed token literal: the ten values with their NULs (sizeof - 1 drops the literal's own NUL). */
+#define PACKED(text) text, sizeof(text) - 1
+#define ALICE_PACKED "\0alice@x:1\0c\0s\0R1\0A1\0\0" "4102444800000\0\0\0"
+
+static int packed_equals(const char *got, size_t got_len, const char *want, size_t want_len) {
+    return got != NULL && got != SENTINEL && got_len == want_len && memcmp(got, want, want_len) == 0;
+}
+
+static void test_fields(void) {
+    zts_store *store = open_memory();
+    char *out = SENTINEL, *error = SENTINEL;
+    size_t len = 12345;
+
+    /* NULL arguments: a status and a message, and nothing written. */
+    struct result r = RESULT_INIT;
+    r.status = zts_save_fields(NULL, PACKED(ALICE_PACKED), &r.out, &len, &r.error);
+    expect_fail("zts_save_fields(store NULL)", r, ZTS_INVALID_ARGUMENT, "store is NULL");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_fields(store, NULL, 10, &r.out, &len, &r.error);
+    expect_fail("zts_find_fields(fields NULL)", r, ZTS_INVALID_ARGUMENT, "fields is NULL");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_by_id_fields(store, NULL, &r.out, &len, &r.error);
+    expect_fail("zts_find_by_id_fields(id NULL)", r, ZTS_INVALID_ARGUMENT, "id is NULL");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_list_fields(NULL, &r.out, &len, &r.error);
+    expect_fail("zts_list_fields(store NULL)", r, ZTS_INVALID_ARGUMENT, "store is NULL");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(store, PACKED(ALICE_PACKED), &r.out, NULL, &r.error);
+    expect_fail("zts_save_fields(out_fields_len NULL)", r, ZTS_INVALID_ARGUMENT, "out_fields_len");
+    check(len == 12345, "a failing _fields call leaves *out_fields_len untouched");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_list_fields(store, &r.out, &len, &r.error);
+    char *empty = expect_ok("zts_list_fields(empty store)", r);
+    check(empty == NULL && len == 0, "an empty list is NULL with length 0");
+
+    /* Bad input: the wrong number of NULs, no final NUL, invalid UTF-8, a value over the limit. */
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(store, PACKED("1\0u\0"), &r.out, &len, &r.error);
+    expect_fail("zts_save_fields(2 values)", r, ZTS_INVALID_ARGUMENT, "found 2 NUL");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(store, PACKED("\0\0\0\0\0a\0b\0\0\0\0\0"), &r.out, &len, &r.error);
+    expect_fail("zts_save_fields(a NUL inside a value)", r, ZTS_INVALID_ARGUMENT, "found 11 NUL");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(store, PACKED("\0\0\0\0\0a\0\0\0\0x"), &r.out, &len, &r.error);
+    expect_fail("zts_save_fields(no final NUL)", r, ZTS_INVALID_ARGUMENT, "no NUL at the end");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_fields(store, PACKED("\0\xff\0\0\0\0\0\0\0\0\0"), &r.out, &len, &r.error);
+    expect_fail("zts_find_fields(invalid UTF-8)", r, ZTS_INVALID_ARGUMENT, "UTF-8");
+    size_t long_len = ZTS_MAX_VALUE_BYTES + 11;
+    char *long_token = calloc(long_len, 1); /* ten empty values, then the eleventh NUL moved past a long one */
+    memset(long_token + 5, 'a', ZTS_MAX_VALUE_BYTES + 1);
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(store, long_token, long_len, &r.out, &len, &r.error);
+    expect_fail("zts_save_fields(a value over the limit)", r, ZTS_INVALID_ARGUMENT, "limit");
+    free(long_token);
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_fields(store, PACKED(ALICE_PACKED), &r.out, &len, &r.error);
+    expect_fail("zts_find_fields(no match)", r, ZTS_NOT_FOUND, "user_name");
+
+    /* Success: the stored token comes back packed, with its id, and finds and lists return it so. */
+    static const char stored[] = "1\0alice@x:1\0c\0s\0R1\0A1\0\0" "4102444800000\0\0\0";
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(store, PACKED(ALICE_PACKED), &r.out, &len, &r.error);
+    out = expect_ok("zts_save_fields(a new token)", r);
+    check(packed_equals(out, len, stored, sizeof stored - 1), "zts_save_fields returns the stored token, id 1");
+    zts_fields_free(out, len);
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_fields(store, PACKED("\0alice@x:1\0\0\0\0\0\0\0\0\0"), &r.out, &len, &r.error);
+    out = expect_ok("zts_find_fields(by user_name)", r);
+    check(packed_equals(out, len, stored, sizeof stored - 1), "zts_find_fields returns the whole token");
+    zts_fields_free(out, len);
+    r = (struct result)RESULT_INIT;
+    r.status = zts_try_find_by_id_fields(store, "1", &r.out, &len, &r.error);
+    out = expect_ok("zts_try_find_by_id_fields(1)", r);
+    check(packed_equals(out, len, stored, sizeof stored - 1), "zts_try_find_by_id_fields returns it");
+    char copy[sizeof stored];
+    zts_fields_take(out, len, copy);
+    check(memcmp(copy, stored, sizeof stored - 1) == 0, "zts_fields_take copies the fields (and frees them)");
+    call_ok("zts_save(a second token)", save(store, "{\"user_name\":\"bob@x:1\",\"access_token\":\"B\"}"));
+    r = (struct result)RESULT_INIT;
+    r.status = zts_list_fields(store, &r.out, &len, &r.error);
+    out = expect_ok("zts_list_fields(two tokens)", r);
+    static const char both[] = "1\0alice@x:1\0c\0s\0R1\0A1\0\0" "4102444800000\0\0\0" "2\0bob@x:1\0\0\0\0B\0\0\0\0\0";
+    check(packed_equals(out, len, both, sizeof both - 1), "zts_list_fields packs every token in id order");
+    zts_fields_free(out, len);
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_fields(store, PACKED("\0\0\0\0\0\0\0\0\0\0"), &r.out, &len, &r.error);
+    expect_fail("zts_find_fields(nothing to match)", r, ZTS_INVALID_TOKEN, "");
+    check(zts_find_by_id_fields(store, "1", NULL, NULL, &error) == ZTS_OK && error == NULL,
+          "zts_find_by_id_fields with both outputs NULL succeeds");
+    zts_fields_free(NULL, 0);
+    zts_fields_take(NULL, 0, NULL);
+    check(1, "zts_fields_free(NULL) and zts_fields_take(NULL) are no-ops");
+    zts_close(store);
+
+    /* A value holding a NUL, written into the file by another program, cannot be packed: refused with
+     * the key named, while the JSON call still reads it. */
+    struct temp t;
+    make_temp(&t, "nul.db");
+    zts_store *file = open_ok("zts_open(file)", t.path, NULL);
+    call_ok("zts_save(a token)", save(file, "{\"user_name\":\"carol@x:1\",\"access_token\":\"C\"}"));
+    zts_close(file);
+    check(sqlite3_shell(t.path, "UPDATE oauthtoken SET grant_token = char(97, 0, 98);"),
+          "another program stores a NUL in grant_token");
+    file = open_ok("zts_open(file again)", t.path, NULL);
+    r = (struct result)RESULT_INIT;
+    r.status = zts_find_by_id_fields(file, "1", &r.out, &len, &r.error);
+    expect_fail("zts_find_by_id_fields(a stored NUL)", r, ZTS_INVALID_TOKEN, "grant_token");
+    call_ok("zts_find_by_id(the same token, as JSON)", find_by_id(file, "1"));
+    zts_close(file);
+    remove_temp(&t);
+}
+
 int main(void) {
     /* If the sqlite3 shell is missing, writing to its pipe must fail a check, not kill the test. */
     signal(SIGPIPE, SIG_IGN);
@@ -765,5 +880,6 @@ int main(void) {
     test_busy();
     test_refresh_lease();
     test_threads();
+    test_fields();
     return finish("api");
 }

@@ -3,13 +3,14 @@
 //   import { ZohoTokenStore } from "zoho-token-store/sdk";
 //   await (await new InitializeBuilder()).environment(env).token(token).store(new ZohoTokenStore("tokens.db")).initialize();
 //
-// Only the mapping between the SDK's OAuthToken objects and zts token objects is done here; matching,
+// Only the mapping between the SDK's OAuthToken objects and zts tokens (their ten values, packed by
+// Store's *Values methods without JSON) is done here; matching,
 // merging and ids are zts's (the SDK FileStore rules, see the repository README). This module imports
 // the SDK; "zoho-token-store" alone does not.
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { INVALID_TOKEN, NOT_FOUND, Store, ZtsError } from "./store.js";
+import { INVALID_TOKEN, NOT_FOUND, Store, TOKEN_FIELDS, ZtsError } from "./store.js";
 
 const SDK_PACKAGE = "@zohocrm/nodejs-sdk-8.0";
 
@@ -37,60 +38,64 @@ const SDK = await importSdk();
 const { OAuthToken, SDKException, UserSignature, Constants } = SDK;
 const TokenStore = SDK.TokenStore.TokenStore;
 
-// zts key -> [OAuthToken getter, setter]. expiry_time is the SDK's expiresIn (an absolute time, epoch
-// ms as a string). user_name, the UserSignature's name, is mapped apart. An array of entries, made once:
-// the mapping runs on every call.
-const STRING_FIELDS = [
-  ["id", "getId", "setId"],
-  ["client_id", "getClientId", "setClientId"],
-  ["client_secret", "getClientSecret", "setClientSecret"],
-  ["refresh_token", "getRefreshToken", "setRefreshToken"],
-  ["access_token", "getAccessToken", "setAccessToken"],
-  ["grant_token", "getGrantToken", "setGrantToken"],
-  ["expiry_time", "getExpiresIn", "setExpiresIn"],
-  ["redirect_url", "getRedirectURL", "setRedirectURL"],
-  ["api_domain", "getAPIDomain", "setAPIDomain"],
+// [OAuthToken getter, setter] of each zts key, in TOKEN_FIELDS order. expiry_time is the SDK's
+// expiresIn (an absolute time, epoch ms as a string). user_name, the UserSignature's name, is mapped
+// apart (USER_NAME). Made once: the mapping runs on every call.
+const ACCESSORS = [
+  ["getId", "setId"],
+  ["getUserSignature", "setUserSignature"],
+  ["getClientId", "setClientId"],
+  ["getClientSecret", "setClientSecret"],
+  ["getRefreshToken", "setRefreshToken"],
+  ["getAccessToken", "setAccessToken"],
+  ["getGrantToken", "setGrantToken"],
+  ["getExpiresIn", "setExpiresIn"],
+  ["getRedirectURL", "setRedirectURL"],
+  ["getAPIDomain", "setAPIDomain"],
 ];
+const USER_NAME = TOKEN_FIELDS.indexOf("user_name");
+const STRING_FIELDS = ACCESSORS.map((accessors, i) => [i, ...accessors]).filter(([i]) => i !== USER_NAME);
 
-/**
- * The zts token object of an OAuthToken: its set fields only (zts reads a missing key as null; the SDK
- * leaves unset fields undefined).
- */
+/** The ten zts values of an OAuthToken, in TOKEN_FIELDS order (null where it has none: the SDK leaves unset fields undefined). */
 function toZts(token) {
-  const fields = {};
-  for (const [key, getter] of STRING_FIELDS) {
+  const values = new Array(TOKEN_FIELDS.length).fill(null);
+  for (const [i, getter] of STRING_FIELDS) {
     const value = token[getter]();
     if (value != null) {
-      fields[key] = value;
+      values[i] = value;
     }
   }
   const signature = token.getUserSignature();
   if (signature != null) {
-    fields.user_name = signature.getName();
+    values[USER_NAME] = signature.getName() ?? null;
   }
-  return fields;
+  return values;
 }
 
-/** Sets the token's empty (null or undefined) fields from a stored zts token, as the SDK's setMergeData. */
+/** Sets the token's empty (null or undefined) fields from a stored token's ten values, as the SDK's setMergeData. */
 function fillEmptyFields(token, stored) {
-  for (const [key, getter, setter] of STRING_FIELDS) {
-    const value = stored[key];
+  for (const [i, getter, setter] of STRING_FIELDS) {
+    const value = stored[i];
     if (value !== null && token[getter]() == null) {
       token[setter](value);
     }
   }
-  if (stored.user_name !== null && token.getUserSignature() == null) {
-    token.setUserSignature(new UserSignature(stored.user_name));
+  if (stored[USER_NAME] !== null && token.getUserSignature() == null) {
+    token.setUserSignature(new UserSignature(stored[USER_NAME]));
   }
 }
 
-/** A new OAuthToken holding a stored token, built as the SDK FileStore builds one (each field set once). */
-function newOAuthToken(stored) {
+/**
+ * A new OAuthToken holding the ten values at `start` of a flat array of stored tokens' values, built as
+ * the SDK FileStore builds one (each field set once).
+ */
+function newOAuthToken(values, start = 0) {
   const token = Reflect.construct(OAuthToken, []);
-  for (const [key, , setter] of STRING_FIELDS) {
-    token[setter](stored[key]);
+  for (const [i, , setter] of STRING_FIELDS) {
+    token[setter](values[start + i]);
   }
-  token.setUserSignature(stored.user_name === null ? null : new UserSignature(stored.user_name));
+  const name = values[start + USER_NAME];
+  token.setUserSignature(name === null ? null : new UserSignature(name));
   return token;
 }
 
@@ -144,13 +149,13 @@ export class ZohoTokenStore extends TokenStore {
     const query = toZts(token);
     // The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an id
     // and gets null from them. Without its id such a token has nothing to match, so no query.
-    delete query.id;
-    if (Object.keys(query).length === 0) {
+    query[0] = null;
+    if (query.every((value) => value === null)) {
       return null;
     }
     let stored;
     try {
-      stored = await this.#store.find(query);
+      stored = await this.#store.findValues(query);
     } catch (error) {
       if (error instanceof ZtsError && (error.status === NOT_FOUND || error.status === INVALID_TOKEN)) {
         return null;
@@ -171,7 +176,7 @@ export class ZohoTokenStore extends TokenStore {
     }
     let stored;
     try {
-      stored = await this.#store.save(toZts(token));
+      stored = await this.#store.saveValues(toZts(token));
     } catch (error) {
       throw sdkError("saveToken", error);
     }
@@ -191,11 +196,15 @@ export class ZohoTokenStore extends TokenStore {
   async getTokens() {
     let stored;
     try {
-      stored = await this.#store.list();
+      stored = await this.#store.listValues();
     } catch (error) {
       throw sdkError("getTokens", error);
     }
-    return stored.map(newOAuthToken);
+    const tokens = new Array(stored.length / TOKEN_FIELDS.length);
+    for (let t = 0; t < tokens.length; t += 1) {
+      tokens[t] = newOAuthToken(stored, t * TOKEN_FIELDS.length);
+    }
+    return tokens;
   }
 
   /** Deletes every token. */
@@ -211,7 +220,7 @@ export class ZohoTokenStore extends TokenStore {
   async findTokenById(id) {
     let stored;
     try {
-      stored = await this.#store.findById(id);
+      stored = await this.#store.findByIdValues(id);
     } catch (error) {
       throw sdkError("findTokenById", error);
     }

@@ -9,7 +9,7 @@
 // a find that must wait for another caller's refresh of the token goes to the pool (see #find).
 // zts returns its error message through an out pointer of the same call, so a call on a worker thread
 // still gets it (a thread-local "last error" would be lost there).
-import { zts } from "./native.js";
+import { takeFields, zts } from "./native.js";
 
 // Statuses of include/zts.h (stable numbers; the tests check them against zts_status_name).
 export const OK = 0;
@@ -78,6 +78,72 @@ function cText(value, what) {
     throw new ZtsError(INVALID_ARGUMENT, `${what} is not valid Unicode (it has a lone surrogate)`);
   }
   return value;
+}
+
+// Above this many bytes a packed token might hold a value over zts's limit: it goes as JSON instead, so
+// that zts refuses it with the JSON call's status and message.
+const PACKED_FAST_BYTES = 64 * 1024;
+
+/**
+ * The packed form (see zts_save_fields in zts.h) of ten values, or null when one is not a string or
+ * null/undefined, holds a NUL or a lone surrogate, or the token is very long: such a token goes as JSON,
+ * where zts refuses it exactly as through save and find.
+ */
+function packed(values) {
+  if (values.length !== TOKEN_FIELDS.length) {
+    return null;
+  }
+  let text = "";
+  for (const value of values) {
+    if (value == null) {
+      text += "\0";
+    } else if (typeof value === "string" && !value.includes("\0")) {
+      text += `${value}\0`;
+    } else {
+      return null;
+    }
+  }
+  if (LONE_SURROGATE.test(text)) {
+    return null;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  return bytes.length > PACKED_FAST_BYTES ? null : bytes;
+}
+
+function asObject(values) {
+  const token = {};
+  TOKEN_FIELDS.forEach((key, i) => {
+    if (values[i] != null) {
+      token[key] = values[i];
+    }
+  });
+  return token;
+}
+
+/** The values of packed tokens, one flat array ("" read back as null, as zts means it). */
+function unpacked(text) {
+  const values = text.split("\0");
+  values.pop(); // the empty string after the last NUL
+  for (let i = 0; i < values.length; i += 1) {
+    if (values[i] === "") {
+      values[i] = null;
+    }
+  }
+  return values;
+}
+
+// What a call returns: nothing, an owned string, or packed fields and their length.
+const NONE = 0;
+const TEXT = 1;
+const FIELDS = 2;
+
+function outputs(kind) {
+  return kind === NONE ? [[null]] : kind === TEXT ? [[null], [null]] : [[null], [null], [null]];
+}
+
+// The call's result from its out arguments (the error is always the last).
+function resultOf(kind, outs) {
+  return kind === NONE ? undefined : kind === TEXT ? outs[0][0] : takeFields(outs[0][0], outs[1][0]);
 }
 
 function closedError(location) {
@@ -214,16 +280,14 @@ export class Store {
     return `Store(${JSON.stringify(this.#location)})`;
   }
 
-  // Runs fn(handle, ...args, [result,] error) on the thread pool; returns the result string or throws
-  // ZtsError.
-  async #call(fn, args, hasOutput) {
+  // Runs fn(handle, ...args, ...outs) on the thread pool, the outs of `kind` (NONE, TEXT, FIELDS);
+  // returns the result or throws ZtsError.
+  async #call(fn, args, kind) {
     const handle = this.#handle;
     if (handle.closing) {
       throw closedError(this.#location);
     }
-    const result = [null];
-    const error = [null];
-    const outs = hasOutput ? [result, error] : [error];
+    const outs = outputs(kind);
     handle.calls += 1;
     let status;
     try {
@@ -236,25 +300,24 @@ export class Store {
       }
     }
     if (status !== OK) {
-      throw new ZtsError(status, error[0] ?? "");
+      throw new ZtsError(status, outs[outs.length - 1][0] ?? "");
     }
-    return result[0];
+    return resultOf(kind, outs);
   }
 
-  // A read, on this thread: fn(handle, [arg,] result, error); returns the result string or throws
-  // ZtsError. No call counting: close() on this same thread cannot run in between.
-  #read(fn, arg) {
+  // A read, on this thread: fn(handle, ...args, ...outs); returns the result or throws ZtsError. No
+  // call counting: close() on this same thread cannot run in between.
+  #read(fn, args, kind) {
     const handle = this.#handle;
     if (handle.closing) {
       throw closedError(this.#location);
     }
-    const result = [null];
-    const error = [null];
-    const status = arg === undefined ? fn(handle.pointer, result, error) : fn(handle.pointer, arg, result, error);
+    const outs = outputs(kind);
+    const status = fn(handle.pointer, ...args, ...outs);
     if (status !== OK) {
-      throw new ZtsError(status, error[0] ?? "");
+      throw new ZtsError(status, outs[outs.length - 1][0] ?? "");
     }
-    return result[0];
+    return resultOf(kind, outs);
   }
 
   // A find runs at once on this thread unless another caller is refreshing the token (ZTS_REFRESHING):
@@ -262,10 +325,10 @@ export class Store {
   // the refresher's own HTTP response) keeps running. A waiting find holds a pool thread, which the
   // refresher's save and DNS lookups also need: at most MAX_WAITING_FINDS wait there at once, the rest
   // wait here and try again whenever one of them returns.
-  async #find(tryFn, waitFn, arg) {
+  async #find(tryFn, waitFn, args, kind) {
     for (;;) {
       try {
-        return this.#read(tryFn, arg);
+        return this.#read(tryFn, args, kind);
       } catch (error) {
         if (!(error instanceof ZtsError && error.status === REFRESHING)) {
           throw error;
@@ -278,7 +341,7 @@ export class Store {
     }
     waitingFinds += 1;
     try {
-      return await this.#call(waitFn, [arg], true);
+      return await this.#call(waitFn, args, kind);
     } finally {
       waitingFinds -= 1;
       for (const retry of findsInLine.splice(0)) {
@@ -291,12 +354,12 @@ export class Store {
 
   /** Saves a token given as JSON text; resolves to the stored token as JSON text. */
   async saveJson(tokenJson) {
-    return this.#call(zts.save, [cText(tokenJson, "tokenJson")], true);
+    return this.#call(zts.save, [cText(tokenJson, "tokenJson")], TEXT);
   }
 
   /** Finds the stored token a query (JSON text) matches; resolves to it as JSON text. */
   async findJson(tokenJson) {
-    return this.#find(zts.tryFind, zts.find, cText(tokenJson, "tokenJson"));
+    return this.#find(zts.tryFind, zts.find, [cText(tokenJson, "tokenJson")], TEXT);
   }
 
   // Objects in and out.
@@ -305,31 +368,62 @@ export class Store {
 
   /** Saves a token; resolves to the stored token with its id (assigned when the token had none). */
   async save(token) {
-    return JSON.parse(await this.#call(zts.save, [JSON.stringify(token)], true));
+    return JSON.parse(await this.#call(zts.save, [JSON.stringify(token)], TEXT));
   }
 
   /** Resolves to the stored token a query token matches by the SDK rules (ZtsError NOT_FOUND if none). */
   async find(token) {
-    return JSON.parse(await this.#find(zts.tryFind, zts.find, JSON.stringify(token)));
+    return JSON.parse(await this.#find(zts.tryFind, zts.find, [JSON.stringify(token)], TEXT));
   }
 
   /** Resolves to the token with this id (ZtsError NOT_FOUND when there is none). */
   async findById(id) {
-    return JSON.parse(await this.#find(zts.tryFindById, zts.findById, cText(id, "id")));
+    return JSON.parse(await this.#find(zts.tryFindById, zts.findById, [cText(id, "id")], TEXT));
   }
 
   /** Resolves to every stored token, in numeric id order. */
   async list() {
-    return JSON.parse(this.#read(zts.list));
+    return JSON.parse(this.#read(zts.list, [], TEXT));
+  }
+
+  // Tokens as arrays of the ten values in TOKEN_FIELDS order (null when absent), through zts's packed
+  // calls: no JSON is written or parsed on either side. Refusals are those of the object methods.
+
+  /** `save` of a token given as its ten values; resolves to the stored token's ten values. */
+  async saveValues(values) {
+    const bytes = packed(values);
+    if (bytes === null) {
+      return Object.values(await this.save(asObject(values)));
+    }
+    return unpacked(await this.#call(zts.saveFields, [bytes, bytes.length], FIELDS));
+  }
+
+  /** `find` of a query given as its ten values; resolves to the stored token's ten values. */
+  async findValues(values) {
+    const bytes = packed(values);
+    if (bytes === null) {
+      return Object.values(await this.find(asObject(values)));
+    }
+    return unpacked(await this.#find(zts.tryFindFields, zts.findFields, [bytes, bytes.length], FIELDS));
+  }
+
+  /** `findById`, resolving to the token's ten values. */
+  async findByIdValues(id) {
+    return unpacked(await this.#find(zts.tryFindByIdFields, zts.findByIdFields, [cText(id, "id")], FIELDS));
+  }
+
+  /** Resolves to every stored token's ten values one after another in one flat array, in id order. */
+  async listValues() {
+    return unpacked(this.#read(zts.listFields, [], FIELDS));
   }
 
   /** Deletes the token with this id (ZtsError NOT_FOUND when there is none). */
   async delete(id) {
-    await this.#call(zts.delete, [cText(id, "id")], false);
+    await this.#call(zts.delete, [cText(id, "id")], NONE);
   }
 
   /** Deletes every token. */
   async purge() {
-    await this.#call(zts.purge, [], false);
+    await this.#call(zts.purge, [], NONE);
   }
 }

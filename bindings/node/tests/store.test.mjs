@@ -336,3 +336,33 @@ test("the Store layer works without the SDK, and the SDK layer says it needs it"
   assert.equal(completed.status, 0, completed.stderr);
   assert.equal(completed.stdout, "1\nzoho-token-store/sdk needs the Zoho CRM SDK: npm install @zohocrm/nodejs-sdk-8.0@2.0.0\n");
 });
+
+test("the values methods give what the object methods give", async () => {
+  await withStore(":memory:", null, async (store) => {
+    const saved = await store.saveValues(TOKEN_FIELDS.map((key) => USER[key] ?? null));
+    assert.deepEqual(saved, Object.values(await store.findById("1")));
+    assert.deepEqual(saved.slice(0, 2), ["1", USER.user_name]);
+    assert.equal(saved[6], null);
+    assert.deepEqual(await store.findValues([null, USER.user_name, ...Array(8).fill(null)]), saved);
+    assert.deepEqual(await store.findByIdValues("1"), saved);
+    await store.save({ user_name: "ü@example.com:1", access_token: "Å" });
+    assert.deepEqual(await store.listValues(), (await store.list()).flatMap((token) => Object.values(token)));
+    await assert.rejects(store.findByIdValues("9"), (error) => error.statusName === "ZTS_NOT_FOUND");
+    await store.purge();
+    assert.deepEqual(await store.listValues(), []);
+  });
+});
+
+test("a token the packed form cannot carry goes as JSON with the same outcome", async () => {
+  const token = (accessToken, expiry = null) => [null, "u@example.com:1", null, null, null, accessToken, null, expiry, null, null];
+  await withStore(":memory:", null, async (store) => {
+    for (const value of ["a\0b", "a".repeat(64 * 1024 + 1), "lone \udc80"]) {
+      const packed = await store.saveValues(token(value)).catch((error) => error);
+      const asJson = await store.save({ user_name: "u@example.com:1", access_token: value }).catch((error) => error);
+      assert.ok(packed instanceof ZtsError, String(packed));
+      assert.deepEqual([packed.status, packed.message], [asJson.status, asJson.message]);
+    }
+    assert.deepEqual(await store.listValues(), []);
+    assert.equal((await store.saveValues(token("A", 4102444839397)))[7], "4102444839397");
+  });
+});

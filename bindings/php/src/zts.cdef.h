@@ -40,11 +40,56 @@ int32_t zts_leases(struct zts_store *store,
 
 int32_t zts_list(struct zts_store *store, char **out_tokens_json, char **out_error);
 
+int32_t zts_save_fields(struct zts_store *store,
+                        const char *fields,
+                        size_t fields_len,
+                        char **out_fields,
+                        size_t *out_fields_len,
+                        char **out_error);
+
+int32_t zts_find_fields(struct zts_store *store,
+                        const char *fields,
+                        size_t fields_len,
+                        char **out_fields,
+                        size_t *out_fields_len,
+                        char **out_error);
+
+int32_t zts_try_find_fields(struct zts_store *store,
+                            const char *fields,
+                            size_t fields_len,
+                            char **out_fields,
+                            size_t *out_fields_len,
+                            char **out_error);
+
+int32_t zts_find_by_id_fields(struct zts_store *store,
+                              const char *id,
+                              char **out_fields,
+                              size_t *out_fields_len,
+                              char **out_error);
+
+int32_t zts_try_find_by_id_fields(struct zts_store *store,
+                                  const char *id,
+                                  char **out_fields,
+                                  size_t *out_fields_len,
+                                  char **out_error);
+
+int32_t zts_list_fields(struct zts_store *store,
+                        char **out_fields,
+                        size_t *out_fields_len,
+                        char **out_error);
+
+void zts_fields_free(char *fields,
+                     size_t fields_len);
+
 int32_t zts_delete(struct zts_store *store, const char *id, char **out_error);
 
 int32_t zts_purge(struct zts_store *store, char **out_error);
 
 void zts_string_free(char *s);
+
+void zts_fields_take(char *fields,
+                     size_t fields_len,
+                     char *dst);
 
 const char *zts_version(void);
 

@@ -386,3 +386,35 @@ def test_the_sdk_module_without_the_sdk_says_to_install_the_sdk_extra():
             completed.stderr
         )
         assert "zoho-token-store[sdk]" in last_line
+
+
+def test_the_values_methods_give_what_the_dict_methods_give():
+    with Store(":memory:") as store:
+        saved = store.save_values([USER.get(key) for key in zoho_token_store.TOKEN_FIELDS])
+        assert saved == list(store.find_by_id("1").values())
+        assert saved[:2] == ["1", USER["user_name"]] and saved[6] is None
+        assert store.find_values([None, USER["user_name"]] + [None] * 8) == saved
+        assert store.find_by_id_values("1") == saved
+        store.save({"user_name": "ü@example.com:1", "access_token": "Å"})
+        assert store.list_values() == [value for token in store.list() for value in token.values()]
+        with pytest.raises(ZtsError) as missing:
+            store.find_by_id_values("9")
+        assert missing.value.status == zoho_token_store.NOT_FOUND
+        store.purge()
+        assert store.list_values() == []
+
+
+def test_a_token_the_packed_form_cannot_carry_goes_as_json_with_the_same_outcome():
+    def token(access_token, expiry_time=None):
+        return [None, "u@example.com:1", None, None, None, access_token, None, expiry_time, None, None]
+
+    with Store(":memory:") as store:
+        for value in ("a\0b", "a" * (64 * 1024 + 1), "lone \udc80"):
+            with pytest.raises(ZtsError) as packed:
+                store.save_values(token(value))
+            with pytest.raises(ZtsError) as as_json:
+                store.save({"user_name": "u@example.com:1", "access_token": value})
+            assert (packed.value.status, packed.value.message) == (as_json.value.status, as_json.value.message)
+        assert store.list_values() == []
+        # An integer expiry_time is read as the JSON reads it.
+        assert store.save_values(token("A", 4102444839397))[7] == "4102444839397"

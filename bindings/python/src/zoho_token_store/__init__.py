@@ -1,7 +1,7 @@
 """zoho_token_store: the zts token store (one SQLite file shared by every Zoho CRM SDK) for Python.
 
-- `Store`: the zts C ABI in Python terms (dicts in and out, `ZtsError` for every refused call). Needs
-  only libzts.so.
+- `Store`: the zts C ABI in Python terms (dicts, or lists of the ten values, in and out; `ZtsError`
+  for every refused call). Needs only libzts.so.
 - `ZohoTokenStore`: a TokenStore for the Zoho CRM Python SDK (zohocrmsdk8-0). The SDK is imported
   only when this name is first used.
 """

@@ -5,11 +5,13 @@ Conventions from zts.h that shape the declarations below:
   declared `c_void_p`, never `c_char_p`: ctypes would copy a `c_char_p` and drop the pointer, so the
   string could never be given back to `zts_string_free` (a leak). `take_string` copies and frees them.
 - `zts_version` and `zts_status_name` return static strings, so `c_char_p` (copy, never free) is right.
+- The `_fields` calls return a packed buffer and its length through `char **` and `size_t *`; it is
+  freed with `zts_fields_free(buffer, length)`.
 """
 
 import ctypes
 import os
-from ctypes import POINTER, c_char_p, c_int32, c_void_p
+from ctypes import POINTER, c_char_p, c_int32, c_size_t, c_void_p
 
 LIBRARY_ENV = "ZTS_LIBRARY"
 LIBRARY_FILE = "libzts.so"
@@ -49,6 +51,7 @@ def check_version(version):
 
 def _declare(lib):
     out = POINTER(c_void_p)  # an out pointer to an owned `char *` (or to the store handle)
+    length = POINTER(c_size_t)  # the out pointer to a packed buffer's length
     prototypes = {
         "zts_open": (c_int32, [c_char_p, c_char_p, out, out]),
         "zts_close": (None, [c_void_p]),
@@ -58,7 +61,12 @@ def _declare(lib):
         "zts_list": (c_int32, [c_void_p, out, out]),
         "zts_delete": (c_int32, [c_void_p, c_char_p, out]),
         "zts_purge": (c_int32, [c_void_p, out]),
+        "zts_save_fields": (c_int32, [c_void_p, c_char_p, c_size_t, out, length, out]),
+        "zts_find_fields": (c_int32, [c_void_p, c_char_p, c_size_t, out, length, out]),
+        "zts_find_by_id_fields": (c_int32, [c_void_p, c_char_p, out, length, out]),
+        "zts_list_fields": (c_int32, [c_void_p, out, length, out]),
         "zts_string_free": (None, [c_void_p]),
+        "zts_fields_free": (None, [c_void_p, c_size_t]),
         "zts_version": (c_char_p, []),
         "zts_status_name": (c_char_p, [c_int32]),
     }

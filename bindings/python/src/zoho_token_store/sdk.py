@@ -3,7 +3,8 @@
     from zoho_token_store import ZohoTokenStore
     Initializer.initialize(environment=env, token=token, store=ZohoTokenStore("tokens.db"))
 
-Only the mapping between the SDK's OAuthToken objects and zts token dicts is done here; matching,
+Only the mapping between the SDK's OAuthToken objects and zts tokens (their ten values, packed by
+`Store.*_values` without JSON) is done here; matching,
 merging and ids are zts's (the SDK FileStore rules, see the repository README). Importing this
 module imports the SDK; `import zoho_token_store` alone does not.
 """
@@ -27,35 +28,35 @@ except ModuleNotFoundError as missing:
 
 from .store import INVALID_TOKEN, NOT_FOUND, TOKEN_FIELDS, Store, ZtsError
 
-# zts key -> (OAuthToken getter, setter). expiry_time is the SDK's expires_in (an absolute time, epoch
-# ms as a string). user_name is the UserSignature's name.
-_ACCESSORS = {
-    "id": ("get_id", "set_id"),
-    "client_id": ("get_client_id", "set_client_id"),
-    "client_secret": ("get_client_secret", "set_client_secret"),
-    "refresh_token": ("get_refresh_token", "set_refresh_token"),
-    "access_token": ("get_access_token", "set_access_token"),
-    "grant_token": ("get_grant_token", "set_grant_token"),
-    "expiry_time": ("get_expires_in", "set_expires_in"),
-    "redirect_url": ("get_redirect_url", "set_redirect_url"),
-    "api_domain": ("get_api_domain", "set_api_domain"),
-    "user_name": ("get_user_signature", "set_user_signature"),
-}
-
-_STRING_ACCESSORS = {key: accessors for key, accessors in _ACCESSORS.items() if key != "user_name"}
+# (OAuthToken getter, setter) of each zts key, in TOKEN_FIELDS order. expiry_time is the SDK's
+# expires_in (an absolute time, epoch ms as a string). user_name is the UserSignature's name.
+_ACCESSORS = (
+    ("get_id", "set_id"),
+    ("get_user_signature", "set_user_signature"),
+    ("get_client_id", "set_client_id"),
+    ("get_client_secret", "set_client_secret"),
+    ("get_refresh_token", "set_refresh_token"),
+    ("get_access_token", "set_access_token"),
+    ("get_grant_token", "set_grant_token"),
+    ("get_expires_in", "set_expires_in"),
+    ("get_redirect_url", "set_redirect_url"),
+    ("get_api_domain", "set_api_domain"),
+)
+_USER_NAME = TOKEN_FIELDS.index("user_name")
 
 # What the Store layer raises: a refused call, a closed store, an argument of the wrong type.
 _STORE_ERRORS = (ZtsError, ValueError, TypeError)
 
 
 def _attribute_names():
-    """zts key -> the instance attribute its OAuthToken setter writes and its getter reads, found once by
-    calling them on a blank token; None if any accessor does more than that (then they are called).
+    """The instance attribute each OAuthToken setter writes and its getter reads, in TOKEN_FIELDS order,
+    found once by calling them on a blank token; None if any accessor does more than that (then they
+    are called).
 
     The SDK's accessors each read or write one private attribute. Reading and writing those attributes
     directly makes a call through this store several times cheaper than ten getter or setter calls."""
-    names = {}
-    for key, (getter, setter) in _ACCESSORS.items():
+    names = []
+    for getter, setter in _ACCESSORS:
         probe, marker = object.__new__(OAuthToken), object()
         try:
             getattr(probe, setter)(marker)
@@ -64,16 +65,15 @@ def _attribute_names():
                 return None
         except Exception:
             return None
-        names[key] = name
-    return names
+        names.append(name)
+    return tuple(names)
 
 
 _ATTRIBUTES = _attribute_names()
 if _ATTRIBUTES is not None:
-    _SIGNATURE = _ATTRIBUTES["user_name"]
-    _STRING_ATTRIBUTES = tuple((key, name) for key, name in _ATTRIBUTES.items() if key != "user_name")
-    # In the order of the keys of every token zts returns (all ten, in TOKEN_FIELDS order).
-    _NAMES_IN_ZTS_ORDER = tuple(_ATTRIBUTES[key] for key in TOKEN_FIELDS)
+    _SIGNATURE = _ATTRIBUTES[_USER_NAME]
+    # (index in TOKEN_FIELDS, attribute) of the string fields: all but user_name.
+    _STRING_ATTRIBUTES = tuple((i, name) for i, name in enumerate(_ATTRIBUTES) if i != _USER_NAME)
 
 
 def _direct(token):
@@ -83,55 +83,58 @@ def _direct(token):
 
 
 def _to_zts(token):
-    """The zts token dict of an OAuthToken: its non-None fields (a missing key means null to zts)."""
+    """The ten zts values of an OAuthToken, in TOKEN_FIELDS order (None where it has none)."""
     if _direct(token):
-        values = vars(token)
-        fields = {key: values[name] for key, name in _STRING_ATTRIBUTES if values.get(name) is not None}
-        signature = values.get(_SIGNATURE)
+        attributes = vars(token)
+        values = [attributes.get(name) for name in _ATTRIBUTES]
     else:
-        fields = {}
-        for key, (getter, _) in _STRING_ACCESSORS.items():
-            value = getattr(token, getter)()
-            if value is not None:
-                fields[key] = value
-        signature = token.get_user_signature()
+        values = [getattr(token, getter)() for getter, _ in _ACCESSORS]
+    signature = values[_USER_NAME]
     if signature is not None:
-        fields["user_name"] = signature.get_name()
-    return fields
+        values[_USER_NAME] = signature.get_name()
+    return values
 
 
 def _fill_empty_fields(token, stored):
-    """Sets the token's None fields from a stored zts token, as the SDK stores' set_merge_data."""
+    """Sets the token's None fields from a stored token's ten values, as the SDK stores' set_merge_data."""
     if _direct(token):
-        values = vars(token)
-        for key, name in _STRING_ATTRIBUTES:
-            if values.get(name) is None and stored[key] is not None:
-                values[name] = stored[key]
-        if values.get(_SIGNATURE) is None and stored["user_name"] is not None:
-            values[_SIGNATURE] = UserSignature(stored["user_name"])
+        attributes = vars(token)
+        for i, name in _STRING_ATTRIBUTES:
+            if attributes.get(name) is None and stored[i] is not None:
+                attributes[name] = stored[i]
+        if attributes.get(_SIGNATURE) is None and stored[_USER_NAME] is not None:
+            attributes[_SIGNATURE] = UserSignature(stored[_USER_NAME])
         return
-    for key, (getter, setter) in _ACCESSORS.items():
-        value = stored[key]
+    for i, (getter, setter) in enumerate(_ACCESSORS):
+        value = stored[i]
         if value is not None and getattr(token, getter)() is None:
-            getattr(token, setter)(UserSignature(value) if key == "user_name" else value)
+            getattr(token, setter)(UserSignature(value) if i == _USER_NAME else value)
 
 
-def _new_oauth_token(stored):
-    """A new OAuthToken holding a stored token, built as the SDK FileStore builds one: without the
-    constructor (its checks refuse e.g. a token with only an access token and an id)."""
-    token = object.__new__(OAuthToken)
+def _new_oauth_tokens(values, count):
+    """`count` new OAuthTokens from a flat list of their ten values each, built as the SDK FileStore
+    builds one: without the constructor (its checks refuse e.g. a token with only an access token and
+    an id)."""
+    tokens = []
     if _ATTRIBUTES is not None:
-        # zts returns the ten keys in TOKEN_FIELDS order (checked by the tests), so zip pairs them.
-        values = dict(zip(_NAMES_IN_ZTS_ORDER, stored.values()))
-        name = values[_SIGNATURE]
-        if name is not None:
-            values[_SIGNATURE] = UserSignature(name)
-        token.__dict__ = values
-        return token
-    for _, setter in _ACCESSORS.values():
-        getattr(token, setter)(None)
-    _fill_empty_fields(token, stored)
-    return token
+        remaining = iter(values)
+        for _ in range(count):
+            # zip takes from _ATTRIBUTES first, so it stops after exactly ten values of `remaining`.
+            attributes = dict(zip(_ATTRIBUTES, remaining))
+            name = attributes[_SIGNATURE]
+            if name is not None:
+                attributes[_SIGNATURE] = UserSignature(name)
+            token = object.__new__(OAuthToken)
+            token.__dict__ = attributes
+            tokens.append(token)
+        return tokens
+    for start in range(0, count * len(TOKEN_FIELDS), len(TOKEN_FIELDS)):
+        token = object.__new__(OAuthToken)
+        for _, setter in _ACCESSORS:
+            getattr(token, setter)(None)
+        _fill_empty_fields(token, values[start : start + len(TOKEN_FIELDS)])
+        tokens.append(token)
+    return tokens
 
 
 def _sdk_error(operation, error):
@@ -178,11 +181,11 @@ class ZohoTokenStore(TokenStore):
         query = _to_zts(token)
         # The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an
         # id and gets None from them. Without its id such a token has nothing to match, so no query.
-        query.pop("id", None)
-        if not query:
+        query[0] = None
+        if all(value is None for value in query):
             return None
         try:
-            stored = self._store.find(query)
+            stored = self._store.find_values(query)
         except ZtsError as error:
             if error.status in (NOT_FOUND, INVALID_TOKEN):
                 return None
@@ -198,7 +201,7 @@ class ZohoTokenStore(TokenStore):
         if not isinstance(token, OAuthToken):
             return
         try:
-            stored = self._store.save(_to_zts(token))
+            stored = self._store.save_values(_to_zts(token))
         except _STORE_ERRORS as error:
             raise _sdk_error("save_token", error) from error
         _fill_empty_fields(token, stored)
@@ -213,7 +216,8 @@ class ZohoTokenStore(TokenStore):
     def get_tokens(self):
         """Every stored token as a new OAuthToken, in numeric id order."""
         try:
-            return [_new_oauth_token(stored) for stored in self._store.list()]
+            values = self._store.list_values()
+            return _new_oauth_tokens(values, len(values) // len(TOKEN_FIELDS))
         except _STORE_ERRORS as error:
             raise _sdk_error("get_tokens", error) from error
 
@@ -227,7 +231,7 @@ class ZohoTokenStore(TokenStore):
     def find_token_by_id(self, id):
         """A new OAuthToken holding the token with this id; SDKException when there is none."""
         try:
-            stored = self._store.find_by_id(id)
+            stored = self._store.find_by_id_values(id)
         except _STORE_ERRORS as error:
             raise _sdk_error("find_token_by_id", error) from error
-        return _new_oauth_token(stored)
+        return _new_oauth_tokens(stored, 1)[0]

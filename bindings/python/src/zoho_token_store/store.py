@@ -8,7 +8,7 @@ import json
 import os
 import threading
 import weakref
-from ctypes import byref, c_void_p
+from ctypes import byref, c_size_t, c_void_p, string_at
 
 from ._native import lib, take_string
 
@@ -91,6 +91,36 @@ def _json_argument(value):
     return _token_json(value).encode("ascii")
 
 
+# Above this many bytes a packed token might hold a value over zts's limit: it goes as JSON instead, so
+# that zts refuses it with the JSON call's status and message.
+_PACKED_FAST_BYTES = 64 * 1024
+
+
+def _packed(values):
+    """The packed form (see zts_save_fields) of ten values, or None when one of them is not a str or
+    None, holds a NUL or a lone surrogate, or is very long: such a token goes as JSON, where zts refuses
+    (or, for an integer expiry_time, reads) it exactly as through `save` and `find`."""
+    try:
+        text = "\0".join(["" if value is None else value for value in values]) + "\0"
+        data = text.encode("utf-8")
+    except (TypeError, UnicodeEncodeError):
+        return None
+    if len(values) != len(TOKEN_FIELDS) or text.count("\0") != len(TOKEN_FIELDS) or len(data) > _PACKED_FAST_BYTES:
+        return None
+    return data
+
+
+def _as_dict(values):
+    return {key: value for key, value in zip(TOKEN_FIELDS, values) if value is not None}
+
+
+def _unpacked(text):
+    """The values of packed tokens, one flat list ("" read back as None, as zts means it)."""
+    values = text.split("\0")
+    values.pop()  # the empty string after the last NUL
+    return [value or None for value in values]
+
+
 def _close_handle(handle, close=lib.zts_close):
     close(handle)
 
@@ -128,6 +158,9 @@ class Store:
         # Closes the handle exactly once: on close(), on garbage collection, or at interpreter exit
         # (weakref.finalize runs before modules are torn down, unlike a plain __del__).
         self._finalizer = weakref.finalize(self, _close_handle, self._handle)
+        # The out arguments of the _fields calls, made once: only used under the lock.
+        self._fields, self._fields_len, self._error = c_void_p(), c_size_t(), c_void_p()
+        self._fields_outs = (byref(self._fields), byref(self._fields_len), byref(self._error))
 
     @property
     def location(self):
@@ -167,6 +200,24 @@ class Store:
             return take_string(output)
         raise ZtsError(status, take_string(error) or "")
 
+    def _call_fields(self, function, *args):
+        """Runs a `_fields` call; returns the packed output as text ("" for none) or raises ZtsError."""
+        with self._lock:
+            handle = self._handle
+            if handle is None:
+                raise ValueError("the zts store %r is closed" % (self._location,))
+            status = function(handle, *args, *self._fields_outs)
+            if status == OK:
+                pointer, length = self._fields.value, self._fields_len.value
+                if not pointer:
+                    return ""
+                try:
+                    return string_at(pointer, length).decode("utf-8")
+                finally:
+                    lib.zts_fields_free(pointer, length)
+            message = take_string(self._error)
+        raise ZtsError(status, message or "")
+
     # JSON text in and out, as the C ABI: for callers that already hold token JSON.
     def save_json(self, token_json):
         """Saves a token given as JSON text; returns the stored token as JSON text."""
@@ -192,6 +243,30 @@ class Store:
     def list(self):
         """Every stored token, in numeric id order."""
         return _parse_json(self._call(lib.zts_list))
+
+    # Tokens as lists of the ten values in TOKEN_FIELDS order (None when absent), through zts's packed
+    # calls: no JSON is written or parsed on either side. Refusals are those of the dict methods.
+    def save_values(self, values):
+        """`save` of a token given as its ten values; returns the stored token's ten values."""
+        packed = _packed(values)
+        if packed is None:
+            return list(self.save(_as_dict(values)).values())
+        return _unpacked(self._call_fields(lib.zts_save_fields, packed, len(packed)))
+
+    def find_values(self, values):
+        """`find` of a query given as its ten values; returns the stored token's ten values."""
+        packed = _packed(values)
+        if packed is None:
+            return list(self.find(_as_dict(values)).values())
+        return _unpacked(self._call_fields(lib.zts_find_fields, packed, len(packed)))
+
+    def find_by_id_values(self, id):
+        """`find_by_id`, returning the token's ten values."""
+        return _unpacked(self._call_fields(lib.zts_find_by_id_fields, _c_text(id, "id")))
+
+    def list_values(self):
+        """Every stored token's ten values one after another in one flat list, in numeric id order."""
+        return _unpacked(self._call_fields(lib.zts_list_fields))
 
     def delete(self, id):
         """Deletes the token with this id (ZtsError NOT_FOUND when there is none)."""
