@@ -315,7 +315,7 @@ pub unsafe extern "C" fn zts_list(
 /// bytes, owned by the caller and freed with `zts_fields_free`. A value cannot hold a NUL in this form
 /// (the count of NULs would be wrong: ZTS_INVALID_ARGUMENT); a stored value holding one (written by
 /// another program; zts refuses them) fails the call with ZTS_INVALID_TOKEN naming the key, and is read
-/// with the JSON calls. Values pass the JSON's checks (UTF-8, ZTS_MAX_VALUE_BYTES), refused with
+/// with the JSON calls (for this save, the message says the token was saved). Values pass the JSON's checks (UTF-8, ZTS_MAX_VALUE_BYTES), refused with
 /// ZTS_INVALID_ARGUMENT. `out_fields_len` may be NULL only when `out_fields` is. Otherwise as `zts_save`.
 #[no_mangle]
 pub unsafe extern "C" fn zts_save_fields(
@@ -326,8 +326,12 @@ pub unsafe extern "C" fn zts_save_fields(
     out_fields_len: *mut usize,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    token_call(store, Out::Fields(out_fields, out_fields_len), out_error, |s| {
-        s.save(&self::fields(fields, fields_len)?)
+    let out = Out::Fields(out_fields, out_fields_len);
+    guard(out_error, || {
+        out.check()?;
+        let saved = self::store(store)?.save(&self::fields(fields, fields_len)?)?;
+        // The save is committed by now: a row that cannot be packed must not read as a failed save.
+        out.token(&saved).map_err(|e| e.context("the token was saved, but it cannot be returned"))
     })
 }
 

@@ -858,6 +858,14 @@ static void test_fields(void) {
     r.status = zts_find_by_id_fields(file, "1", &r.out, &len, &r.error);
     expect_fail("zts_find_by_id_fields(a stored NUL)", r, ZTS_INVALID_TOKEN, "grant_token");
     call_ok("zts_find_by_id(the same token, as JSON)", find_by_id(file, "1"));
+    /* A packed save of that row commits, then cannot return it: the message says it was saved. */
+    r = (struct result)RESULT_INIT;
+    r.status = zts_save_fields(file, PACKED("1\0\0\0\0\0D\0\0\0\0\0"), &r.out, &len, &r.error);
+    expect_fail("zts_save_fields(a row with a stored NUL)", r, ZTS_INVALID_TOKEN, "the token was saved");
+    char *saved = expect_ok("zts_find_by_id(after that save, as JSON)", find_by_id(file, "1"));
+    check(saved && strstr(saved, "\"access_token\":\"D\"") != NULL, "the packed save was stored: %s",
+          saved ? saved : "(NULL)");
+    zts_string_free(saved);
     zts_close(file);
     remove_temp(&t);
 }
