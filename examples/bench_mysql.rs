@@ -1,7 +1,9 @@
 //! Benchmark of the MySQL engine: zts through its C ABI next to plain `mysql`-crate prepared statements
 //! doing the same work on the same server and table (the floor), interleaved round by round; then saves
 //! per second from several processes at once.
-//! Run (starts a throwaway MariaDB): bash tests/mysql/server.sh cargo run --release --example bench_mysql
+//! Run (starts a throwaway MariaDB; the pinning keeps server and client on different cores, else a
+//! 2-core machine gives bimodal round trips):
+//! taskset -c 1 bash tests/mysql/server.sh taskset -c 0 cargo run --release --example bench_mysql
 //! [-- --tokens 1000 --processes 6 --seconds 5]; or set ZTS_MYSQL_URL to a server of your own.
 
 mod common;
