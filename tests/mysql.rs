@@ -423,22 +423,20 @@ fn now_ms() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
 }
 
-/// A soak worker process: saves its users' access tokens until the deadline, printing each attempt
-/// and its outcome; an error is printed and the next save goes on.
+/// A soak worker process: saves its users' access tokens until the stop file exists, printing each
+/// attempt and its outcome; an error is printed and the next save goes on.
 #[test]
 fn soak_worker() {
     // Runs only as a child of `the_server_killed_mid_writes_loses_no_acknowledged_save`.
     let var = |name| std::env::var(name);
-    let (Ok(location), Ok(worker), Ok(until)) =
-        (var("ZTS_SOAK_LOCATION"), var("ZTS_SOAK_WORKER"), var("ZTS_SOAK_UNTIL_MS"))
+    let (Ok(location), Ok(worker), Ok(stop)) = (var("ZTS_SOAK_LOCATION"), var("ZTS_SOAK_WORKER"), var("ZTS_SOAK_STOP"))
     else {
         return;
     };
-    let until: u128 = until.parse().unwrap();
     println!();
     let store = Store::open(&location, &options(r#"{"busy_timeout_ms": 30000}"#)).unwrap();
     let mut n = 0;
-    while now_ms() < until {
+    while !std::path::Path::new(&stop).exists() {
         n += 1;
         let user = format!("w{worker}-u{}@x", n % SOAK_USERS);
         let access = format!("w{worker}-n{n}");
@@ -459,28 +457,34 @@ fn the_server_killed_mid_writes_loses_no_acknowledged_save() {
     let _alone = SERVER_UP.write().unwrap_or_else(|e| e.into_inner());
     let location = server.fresh_location("soak");
     Store::open(&location, &Options::default()).unwrap();
-    let until = now_ms() + 7000;
+    let stop = std::env::temp_dir().join(format!("zts-soak-stop-{}", std::process::id()));
+    let _ = std::fs::remove_file(&stop);
     let workers: Vec<_> = (0..SOAK_WORKERS)
         .map(|worker| {
             std::process::Command::new(std::env::current_exe().unwrap())
                 .args(["--exact", "soak_worker", "--nocapture", "--test-threads=1"])
                 .env("ZTS_SOAK_LOCATION", &location)
                 .env("ZTS_SOAK_WORKER", worker.to_string())
-                .env("ZTS_SOAK_UNTIL_MS", until.to_string())
+                .env("ZTS_SOAK_STOP", &stop)
                 .stdout(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })
+        // Each worker's output is read as it comes: a full pipe would stop the worker mid-soak.
+        .map(|child| std::thread::spawn(move || child.wait_with_output().unwrap()))
         .collect();
     std::thread::sleep(Duration::from_secs(2));
     restart_server();
     let restarted_at = now_ms();
+    // The workers go on for 3 s after the restart, however long the restart took.
+    std::thread::sleep(Duration::from_secs(3));
+    std::fs::write(&stop, "").unwrap();
 
     // Per user: the last acknowledged token, and the tokens of later saves whose outcome is unknown.
     let mut acked: std::collections::HashMap<String, (String, Vec<String>)> = Default::default();
     let (mut acks, mut errors) = (0, 0);
     for worker in workers {
-        let out = worker.wait_with_output().unwrap();
+        let out = worker.join().unwrap();
         assert!(out.status.success(), "a worker failed");
         let mut recovered = false;
         for line in String::from_utf8(out.stdout).unwrap().lines() {

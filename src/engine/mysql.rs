@@ -206,15 +206,19 @@ fn matches(column: &str) -> String {
     format!("({column} = ? AND CAST(CONVERT({column} USING utf8mb4) AS BINARY) = CAST(? AS BINARY))")
 }
 
-/// Locks the rows that match any of the columns (parameters: the table's name, then each value twice)
-/// and also reads whether the table has a refresh lease: under the store's lock, which every lease write
-/// takes too, so that holds for the rest of the transaction.
+/// In one statement: takes the store's write lock (the table's `zts_store` row, read first: a LEFT
+/// JOIN reads its outer table first) with its `seq` and `lease_until`, and locks the rows that match each
+/// column (one join per column: an index lookup each, where an OR of columns cost an index merge). The
+/// rows are the product of each column's matches (almost always one or none: a NULL row).
+/// Parameters: each value twice, then the table's name.
 fn locking_lookup_sql(table: &str, columns: &[&str]) -> String {
-    let any: Vec<String> = columns.iter().map(|column| matches(column)).collect();
-    format!(
-        "SELECT {COLUMNS}, EXISTS(SELECT 1 FROM zts_lease WHERE token_table = ?) FROM `{table}` WHERE {} FOR UPDATE",
-        any.join(" OR ")
-    )
+    let mut selected = vec!["s.seq".to_owned(), "s.lease_until".to_owned()];
+    let mut joins = Vec::new();
+    for (index, column) in columns.iter().enumerate() {
+        selected.extend(COLUMNS.split(", ").map(|c| format!("t{index}.{c}")));
+        joins.push(format!("LEFT JOIN `{table}` t{index} ON {}", matches(&format!("t{index}.{column}"))));
+    }
+    format!("SELECT {} FROM zts_store s {} WHERE s.token_table = ? FOR UPDATE", selected.join(", "), joins.join(" "))
 }
 
 /// Locks the table's bookkeeping row (the store's write lock), counts this commit and records its mark
@@ -223,12 +227,22 @@ fn locking_lookup_sql(table: &str, columns: &[&str]) -> String {
 const LOCK_AND_MARK: &str = "UPDATE zts_store SET \
      recent_commits = INSERT(recent_commits, MOD(seq + 1, 32) * 8 + 1, 8, ?), \
      seq = LAST_INSERT_ID(seq + 1) WHERE token_table = ?";
+/// Records this commit's number and mark once the lock was taken by a lookup: parameters seq, the slot's
+/// position in the ring (1-based), the mark, the table. `MARK_SET` is the same assignments for a
+/// statement that writes more (an update, recording an id), with the same first three parameters.
+const MARK: &str =
+    "UPDATE zts_store SET seq = ?, recent_commits = INSERT(recent_commits, ?, 8, ?) WHERE token_table = ?";
 const RECORD_ID: &str = "UPDATE zts_store SET last_id = GREATEST(last_id, ?) WHERE token_table = ?";
+const RECORD_ID_AND_MARK: &str = "UPDATE zts_store SET last_id = GREATEST(last_id, ?), \
+     seq = ?, recent_commits = INSERT(recent_commits, ?, 8, ?) WHERE token_table = ?";
 const LEASE: &str =
     "SELECT lease_key, holder, until_ms FROM zts_lease WHERE token_table = ? AND key_hash = UNHEX(SHA2(?, 256))";
 const LEASES: &str = "SELECT lease_key, holder, until_ms FROM zts_lease WHERE token_table = ? ORDER BY until_ms";
 const SET_LEASE: &str = "REPLACE INTO zts_lease (token_table, key_hash, lease_key, holder, until_ms) \
      VALUES (?, UNHEX(SHA2(?, 256)), ?, ?, ?)";
+/// Keeps `zts_store.lease_until` at the end of the latest lease, so that a save can tell without a
+/// query whether a live lease may exist.
+const RECORD_LEASE_END: &str = "UPDATE zts_store SET lease_until = GREATEST(lease_until, ?) WHERE token_table = ?";
 const END_OLD_LEASES: &str = "DELETE FROM zts_lease WHERE token_table = ? AND until_ms < ?";
 const END_ALL_LEASES: &str = "DELETE FROM zts_lease WHERE token_table = ?";
 const READ_MARKS: &str = "SELECT seq, recent_commits FROM zts_store WHERE token_table = ? FOR UPDATE";
@@ -453,7 +467,8 @@ fn schema_steps(table: &str, found: &Found) -> Vec<String> {
                 schema_version int NOT NULL,
                 last_id bigint NOT NULL,
                 seq bigint unsigned NOT NULL,
-                recent_commits varbinary({}) NOT NULL
+                recent_commits varbinary({}) NOT NULL,
+                lease_until bigint NOT NULL DEFAULT 0
              ) ENGINE=InnoDB",
             RECENT_COMMITS * MARK_LEN
         ),
@@ -645,24 +660,40 @@ fn lookup(conn: &mut Conn, sql: &Sql, key: Key<'_>) -> mysql::Result<Option<Toke
     Ok(earliest(rows))
 }
 
-/// Locks the rows that match any of the keys, in one statement (see `locking_lookup_sql`); with a
-/// match, also says whether the table has a refresh lease.
-fn locking_lookup(
-    conn: &mut Conn,
-    sql: &str,
-    keys: &[Key<'_>],
-    table: &str,
-) -> mysql::Result<(Vec<Token>, Option<bool>)> {
-    let mut any_lease = None;
-    let values = std::iter::once(Value::from(table))
-        .chain(keys.iter().flat_map(|key| [Value::from(key.value()), Value::from(key.value())]))
+/// What a locking lookup read (see `locking_lookup_sql`).
+struct Locked {
+    seq: u64,
+    /// The end of the latest refresh lease ever recorded for the table (epoch ms).
+    lease_until: i64,
+    /// Each key's matching rows.
+    matches: Vec<Vec<Token>>,
+}
+
+/// None when the table has no `zts_store` row.
+fn locking_lookup(conn: &mut Conn, sql: &str, keys: &[Key<'_>], table: &str) -> mysql::Result<Option<Locked>> {
+    let values: Vec<Value> = keys
+        .iter()
+        .flat_map(|key| [Value::from(key.value()), Value::from(key.value())])
+        .chain([Value::from(table)])
         .collect();
-    let rows = conn.exec_map(sql, Params::Positional(values), |row: mysql::Row| {
-        let mut values = row.unwrap();
-        any_lease = values.pop().map(mysql::from_value::<bool>);
-        token_from_values(values)
-    })?;
-    Ok((rows, any_lease))
+    let mut locked: Option<Locked> = None;
+    for row in conn.exec_iter(sql, Params::Positional(values))? {
+        let mut values = row?.unwrap().into_iter();
+        let seq = values.next().map_or(0, mysql::from_value::<u64>);
+        let lease_until = values.next().map_or(0, mysql::from_value::<i64>);
+        let found = locked.get_or_insert(Locked { seq, lease_until, matches: vec![Vec::new(); keys.len()] });
+        for matches in &mut found.matches {
+            let columns: Vec<Value> = values.by_ref().take(10).collect();
+            // A join's row for no match has every column NULL; `id` is never NULL in a stored row.
+            if columns.first().is_some_and(|id| *id != Value::NULL) {
+                let token = token_from_values(columns);
+                if !matches.iter().any(|m: &Token| m.id == token.id) {
+                    matches.push(token);
+                }
+            }
+        }
+    }
+    Ok(locked)
 }
 
 fn earliest(rows: Vec<Token>) -> Option<Token> {
@@ -705,27 +736,9 @@ impl Engine for MysqlEngine {
         if self.options.read_only {
             return Err(Error::io(format!("{} was opened read_only: nothing can be written", self.location.place())));
         }
-        let mark = new_mark();
-        let table = self.location.table.clone();
-        // Nothing is written before the lock is held, so a lost connection here is simply retried.
-        let seq = self.retrying(|conn, _| {
-            conn.query_drop("START TRANSACTION")?;
-            let locked = conn.exec_drop(LOCK_AND_MARK, (&mark, &table)).map(|()| conn.affected_rows());
-            match locked {
-                Ok(1) => Ok(Some(conn.last_insert_id())),
-                Ok(_) => conn.query_drop("ROLLBACK").map(|()| None),
-                Err(e) => {
-                    let _ = conn.query_drop("ROLLBACK");
-                    Err(e)
-                }
-            }
-        })?;
-        let Some(seq) = seq else {
-            return Err(Error::corrupt(format!(
-                "{}: zts_store has no row for table {table}; open the store again to restore it",
-                self.location.place()
-            )));
-        };
+        // Nothing is written yet, so a lost connection here is simply retried. The store's lock is taken
+        // by the transaction's first statement (`MysqlTxn::lock`, or a locking lookup).
+        self.retrying(|conn, _| conn.query_drop("START TRANSACTION"))?;
         let MysqlEngine { location, opts, options, sql, conn } = self;
         Ok(Box::new(MysqlTxn {
             conn: RefCell::new(conn),
@@ -733,8 +746,9 @@ impl Engine for MysqlEngine {
             opts,
             options,
             sql,
-            seq,
-            mark,
+            seq: Cell::new(None),
+            marked: Cell::new(false),
+            mark: new_mark(),
             done: false,
             any_lease: Cell::new(None),
             prefetched: RefCell::new(Vec::new()),
@@ -759,8 +773,10 @@ struct MysqlTxn<'e> {
     opts: &'e mysql::Opts,
     options: &'e Options,
     sql: &'e Sql,
-    /// This transaction's number in `zts_store.seq`, and its mark in the ring.
-    seq: u64,
+    /// This transaction's number in `zts_store.seq`, once it holds the store's lock; whether its mark is
+    /// in the ring yet (it must be before COMMIT: an unanswered COMMIT is resolved by looking for it).
+    seq: Cell<Option<u64>>,
+    marked: Cell<bool>,
     mark: Vec<u8>,
     done: bool,
     /// Whether the table has a refresh lease, once a locking lookup has read it: a save that ends the
@@ -771,13 +787,56 @@ struct MysqlTxn<'e> {
 }
 
 impl MysqlTxn<'_> {
-    /// Runs a locking lookup and notes whether the table has a refresh lease.
-    fn locking_lookup(&self, sql: &str, keys: &[Key<'_>]) -> Result<Vec<Token>> {
-        let (rows, any_lease) = self.run(|conn| locking_lookup(conn, sql, keys, &self.location.table))?;
-        if any_lease.is_some() {
-            self.any_lease.set(any_lease);
+    /// Runs a locking lookup, which also takes the store's lock: notes this transaction's number and
+    /// whether the table may have a live refresh lease. Returns each key's matching rows.
+    fn locking_lookup(&self, sql: &str, keys: &[Key<'_>]) -> Result<Vec<Vec<Token>>> {
+        let Some(locked) = self.run(|conn| locking_lookup(conn, sql, keys, &self.location.table))? else {
+            return Err(self.no_store_row());
+        };
+        if self.seq.get().is_none() {
+            self.seq.set(Some(locked.seq + 1));
         }
-        Ok(rows)
+        // A lease that ended is ignored by every find, so leaving its row costs nothing.
+        self.any_lease.set(Some(locked.lease_until >= crate::lease::now_ms()));
+        Ok(locked.matches)
+    }
+
+    /// Takes the store's lock and records the mark, when no lookup has taken the lock yet.
+    fn lock(&self) -> Result<()> {
+        if self.seq.get().is_some() {
+            return Ok(());
+        }
+        let table = &self.location.table;
+        let locked = self.run(|conn| {
+            conn.exec_drop(LOCK_AND_MARK, (&self.mark, table)).map(|()| (conn.affected_rows(), conn.last_insert_id()))
+        })?;
+        match locked {
+            (1, seq) => {
+                self.seq.set(Some(seq));
+                self.marked.set(true);
+                Ok(())
+            }
+            _ => Err(self.no_store_row()),
+        }
+    }
+
+    /// The parameters of `MARK`'s assignments (seq, ring position, mark) when the mark is still to be
+    /// written, and notes it written: the statement they go into must run before COMMIT.
+    fn unwritten_mark(&self) -> Option<(u64, u64, Vec<u8>)> {
+        if self.marked.get() {
+            return None;
+        }
+        let seq = self.seq.get()?;
+        self.marked.set(true);
+        Some((seq, (seq % RECENT_COMMITS) * MARK_LEN + 1, self.mark.clone()))
+    }
+
+    fn no_store_row(&self) -> Error {
+        Error::corrupt(format!(
+            "{}: zts_store has no row for table {}; open the store again to restore it",
+            self.location.place(),
+            self.location.table
+        ))
     }
 
     fn run<T>(&self, work: impl FnOnce(&mut Conn) -> mysql::Result<T>) -> Result<T> {
@@ -827,15 +886,17 @@ impl MysqlTxn<'_> {
             Err(e) => return Err(unknown(format!("checking failed ({e})"))),
         };
         **self.conn.borrow_mut() = Some(conn);
-        if now < self.seq {
+        // `commit` takes the lock before COMMIT, so the number is known.
+        let seq = self.seq.get().unwrap_or(u64::MAX);
+        if now < seq {
             return Err(Error::io(format!(
                 "{place}: the connection was lost during COMMIT; checked after reconnecting: nothing was written"
             )));
         }
-        if now - self.seq >= RECENT_COMMITS {
-            return Err(unknown(format!("{} more commits happened before it could be checked", now - self.seq)));
+        if now - seq >= RECENT_COMMITS {
+            return Err(unknown(format!("{} more commits happened before it could be checked", now - seq)));
         }
-        let at = ((self.seq % RECENT_COMMITS) * MARK_LEN) as usize;
+        let at = ((seq % RECENT_COMMITS) * MARK_LEN) as usize;
         match ring.get(at..at + MARK_LEN as usize) {
             Some(mark) if mark == self.mark => Ok(()),
             Some(_) => Err(Error::io(format!(
@@ -853,23 +914,23 @@ impl WriteTxn for MysqlTxn<'_> {
             return Ok(found.clone());
         }
         drop(prefetched);
-        Ok(earliest(self.locking_lookup(self.sql.lookup(key, true), &[key])?))
+        let mut matches = self.locking_lookup(self.sql.lookup(key, true), &[key])?;
+        Ok(earliest(matches.pop().unwrap_or_default()))
     }
 
     fn prefetch(&self, keys: &[Key<'_>]) -> Result<()> {
         let columns: Vec<&str> = keys.iter().map(|key| key.column()).collect();
-        let rows = self.locking_lookup(&locking_lookup_sql(&self.location.table, &columns), keys)?;
+        let matches = self.locking_lookup(&locking_lookup_sql(&self.location.table, &columns), keys)?;
         *self.prefetched.borrow_mut() = keys
             .iter()
-            .map(|key| {
-                let held = rows.iter().filter(|row| key.is_held_by(row)).cloned().collect();
-                (key.column(), key.value().to_owned(), earliest(held))
-            })
+            .zip(matches)
+            .map(|(key, rows)| (key.column(), key.value().to_owned(), earliest(rows)))
             .collect();
         Ok(())
     }
 
     fn largest_id_ever(&self) -> Result<u64> {
+        self.lock()?;
         self.run(|conn| conn.exec_first::<i64, _, _>(&self.sql.largest_id, (&self.location.table,)))
             .map(|max| max.unwrap_or(0).max(0) as u64)
     }
@@ -878,9 +939,15 @@ impl WriteTxn for MysqlTxn<'_> {
         self.prefetched.borrow_mut().clear(); // rows change
         let id = token.id.as_deref().map(crate::rules::parse_id).transpose()?.unwrap_or(0);
         let values: Vec<Value> = token.values().iter().map(|v| Value::from(v.as_deref())).collect();
+        self.lock()?;
+        let table = &self.location.table;
+        let mark = self.unwritten_mark();
         self.run(|conn| {
             conn.exec_drop(&self.sql.insert, Params::Positional(values))?;
-            conn.exec_drop(RECORD_ID, (id, &self.location.table))
+            match mark {
+                Some((seq, at, mark)) => conn.exec_drop(RECORD_ID_AND_MARK, (id, seq, at, mark, table)),
+                None => conn.exec_drop(RECORD_ID, (id, table)),
+            }
         })
     }
 
@@ -890,19 +957,39 @@ impl WriteTxn for MysqlTxn<'_> {
         if set.is_empty() {
             return Ok(());
         }
-        let assignments: Vec<String> = set.iter().map(|(column, _)| format!("{column} = ?")).collect();
-        let sql = format!("UPDATE `{}` SET {} WHERE id = ?", self.location.table, assignments.join(", "));
-        let values: Vec<Value> = set.iter().map(|(_, v)| Value::from(*v)).chain([Value::from(id)]).collect();
-        self.run(|conn| conn.exec_drop(sql, Params::Positional(values)))
+        self.lock()?;
+        let table = &self.location.table;
+        let mut assignments: Vec<String> = set.iter().map(|(column, _)| format!("t.{column} = ?")).collect();
+        let mut values: Vec<Value> = set.iter().map(|(_, v)| Value::from(*v)).collect();
+        // The mark goes into the same statement (a two-table update): no round trip of its own.
+        let mark = self.unwritten_mark();
+        let marking = mark.is_some();
+        if let Some((seq, at, mark)) = mark {
+            assignments.push("s.seq = ?, s.recent_commits = INSERT(s.recent_commits, ?, 8, ?)".to_owned());
+            values.extend([Value::from(seq), Value::from(at), Value::from(mark)]);
+        }
+        values.extend([Value::from(id), Value::from(table)]);
+        let sql = format!(
+            "UPDATE `{table}` t, zts_store s SET {} WHERE t.id = ? AND s.token_table = ?",
+            assignments.join(", ")
+        );
+        let matched =
+            self.run(|conn| conn.exec_drop(sql, Params::Positional(values)).map(|()| conn.affected_rows()))?;
+        if marking && matched == 0 {
+            self.marked.set(false); // no such row, so nothing was written: the mark goes in at commit
+        }
+        Ok(())
     }
 
     fn delete(&self, id: &str) -> Result<bool> {
         self.prefetched.borrow_mut().clear(); // rows change
+        self.lock()?;
         self.run(|conn| conn.exec_drop(&self.sql.delete, (id, id)).map(|()| conn.affected_rows() > 0))
     }
 
     fn purge(&self) -> Result<usize> {
         self.prefetched.borrow_mut().clear(); // rows change
+        self.lock()?;
         self.run(|conn| {
             conn.query_drop(&self.sql.purge)?;
             let purged = conn.affected_rows() as usize;
@@ -913,14 +1000,17 @@ impl WriteTxn for MysqlTxn<'_> {
 
     fn lease(&self, key: &str) -> Result<Option<Lease>> {
         // Under the store's lock (the zts_store row), which every lease write also takes.
+        self.lock()?;
         self.run(|conn| conn.exec_first(LEASE, (&self.location.table, key)).map(|row| row.map(row_to_lease)))
     }
 
     fn set_lease(&self, lease: &Lease, now_ms: i64) -> Result<()> {
+        self.lock()?;
         let table = &self.location.table;
         self.run(|conn| {
             conn.exec_drop(END_OLD_LEASES, (table, now_ms))?;
-            conn.exec_drop(SET_LEASE, (table, &lease.key, &lease.key, &lease.holder, lease.until_ms))
+            conn.exec_drop(SET_LEASE, (table, &lease.key, &lease.key, &lease.holder, lease.until_ms))?;
+            conn.exec_drop(RECORD_LEASE_END, (lease.until_ms, table))
         })?;
         self.any_lease.set(Some(true));
         Ok(())
@@ -930,6 +1020,7 @@ impl WriteTxn for MysqlTxn<'_> {
         if self.any_lease.get() == Some(false) {
             return Ok(());
         }
+        self.lock()?;
         let hashes = vec!["UNHEX(SHA2(?, 256))"; keys.len()].join(", ");
         let sql = format!("DELETE FROM zts_lease WHERE token_table = ? AND key_hash IN ({hashes})");
         let values: Vec<Value> =
@@ -943,6 +1034,11 @@ impl WriteTxn for MysqlTxn<'_> {
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
+        // Every commit carries its mark (see `resolve_lost_commit`).
+        self.lock()?;
+        if let Some((seq, at, mark)) = self.unwritten_mark() {
+            self.run(|conn| conn.exec_drop(MARK, (seq, at, mark, &self.location.table)))?;
+        }
         self.done = true;
         let committed = {
             let mut slot = self.conn.borrow_mut();
