@@ -2,7 +2,7 @@
 # Sets up and runs the linux-aarch64 cross build: Debian's cross gcc and qemu-user, arm64 jansson
 # (multiarch, for the C tests), the rustup target; then `cargo build --release --target
 # aarch64-unknown-linux-gnu` (.cargo/config.toml names the cross linker and C compiler).
-# Called by packaging/build.sh and packaging/test.sh when ZTS_AARCH64=1. Needs root for apt-get.
+# Called by packaging/build.sh (unless ZTS_AARCH64=0). Needs root for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=aarch64-unknown-linux-gnu
