@@ -315,8 +315,9 @@ pub unsafe extern "C" fn zts_list(
 /// bytes, owned by the caller and freed with `zts_fields_free`. A value cannot hold a NUL in this form
 /// (the count of NULs would be wrong: ZTS_INVALID_ARGUMENT); a stored value holding one (written by
 /// another program; zts refuses them) fails the call with ZTS_INVALID_TOKEN naming the key, and is read
-/// with the JSON calls (for this save, the message says the token was saved). Values pass the JSON's checks (UTF-8, ZTS_MAX_VALUE_BYTES), refused with
-/// ZTS_INVALID_ARGUMENT. `out_fields_len` may be NULL only when `out_fields` is. Otherwise as `zts_save`.
+/// with the JSON calls (for this save, the message says the token was saved). Values pass the JSON's
+/// checks (UTF-8, ZTS_MAX_VALUE_BYTES), refused with ZTS_INVALID_ARGUMENT. `out_fields_len` may be
+/// NULL only when `out_fields` is. Otherwise as `zts_save`.
 #[no_mangle]
 pub unsafe extern "C" fn zts_save_fields(
     store: *mut zts_store,

@@ -185,12 +185,16 @@ class Store:
     def __repr__(self):
         return "Store(%r)" % (self._location,)
 
+    def _open_handle(self):
+        """The handle, for a call made under the lock; ValueError once the store is closed."""
+        if self._handle is None:
+            raise ValueError("the zts store %r is closed" % (self._location,))
+        return self._handle
+
     def _call(self, function, *args, has_output=True):
         output, error = c_void_p(), c_void_p()
         with self._lock:
-            handle = self._handle
-            if handle is None:
-                raise ValueError("the zts store %r is closed" % (self._location,))
+            handle = self._open_handle()
             if has_output:
                 status = function(handle, *args, byref(output), byref(error))
             else:
@@ -203,10 +207,7 @@ class Store:
     def _call_fields(self, function, *args):
         """Runs a `_fields` call; returns the packed output as text ("" for none) or raises ZtsError."""
         with self._lock:
-            handle = self._handle
-            if handle is None:
-                raise ValueError("the zts store %r is closed" % (self._location,))
-            status = function(handle, *args, *self._fields_outs)
+            status = function(self._open_handle(), *args, *self._fields_outs)
             if status == OK:
                 pointer, length = self._fields.value, self._fields_len.value
                 if not pointer:
