@@ -64,7 +64,9 @@
 #define ZTS_INVALID_TOKEN 4
 
 /**
- * Another connection held the store's write lock for longer than the busy timeout.
+ * Another connection held the store's write lock for longer than the busy timeout. From a
+ * `zts_try_*` call: the call would have waited (for a write lock, for another thread's call on the
+ * same handle, or for a networked store's server), so it did nothing; make the call that waits.
  */
 #define ZTS_BUSY 5
 
@@ -167,6 +169,17 @@ int32_t zts_save(struct zts_store *store,
                  char **out_error);
 
 /**
+ * `zts_save` that never waits, for a caller that must not block (an event loop): where `zts_save`
+ * would wait (for another writer's lock, for another thread's call on this handle, or for a
+ * mysql:// store's server), it returns ZTS_BUSY at once and has written nothing; the caller can then
+ * run `zts_save` on a worker thread. A save it makes may still sync to disk (see "synchronous").
+ */
+int32_t zts_try_save(struct zts_store *store,
+                     const char *token_json,
+                     char **out_token_json,
+                     char **out_error);
+
+/**
  * Finds the stored token a query token matches, by the SDK rules of `zts_save`; a query with none of
  * their keys but an "id" matches by id. Returns the whole stored token in `*out_token_json`.
  *
@@ -196,8 +209,8 @@ int32_t zts_find_by_id(struct zts_store *store,
 
 /**
  * `zts_find` that never waits: where `zts_find` would wait for another caller's refresh, it returns
- * ZTS_REFRESHING at once. For a caller that must not block (an event loop): it can then run
- * `zts_find` on a worker thread.
+ * ZTS_REFRESHING at once; where it would wait for anything else (as `zts_try_save`), ZTS_BUSY. For a
+ * caller that must not block (an event loop): it can then run `zts_find` on a worker thread.
  */
 int32_t zts_try_find(struct zts_store *store,
                      const char *token_json,
@@ -245,6 +258,16 @@ int32_t zts_save_fields(struct zts_store *store,
                         char **out_fields,
                         size_t *out_fields_len,
                         char **out_error);
+
+/**
+ * `zts_try_save` with the token and the result packed as in `zts_save_fields`.
+ */
+int32_t zts_try_save_fields(struct zts_store *store,
+                            const char *fields,
+                            size_t fields_len,
+                            char **out_fields,
+                            size_t *out_fields_len,
+                            char **out_error);
 
 /**
  * `zts_find` with the query and the result packed as in `zts_save_fields`.
@@ -306,6 +329,11 @@ void zts_fields_free(char *fields,
  * ZTS_INVALID_ARGUMENT, ZTS_BUSY, ZTS_IO.
  */
 int32_t zts_delete(struct zts_store *store, const char *id, char **out_error);
+
+/**
+ * `zts_delete` that never waits, as `zts_try_save` (ZTS_BUSY at once where it would wait).
+ */
+int32_t zts_try_delete(struct zts_store *store, const char *id, char **out_error);
 
 /**
  * Deletes every token. Statuses: ZTS_INVALID_ARGUMENT, ZTS_BUSY, ZTS_IO.

@@ -18,7 +18,9 @@ pub const ZTS_INVALID_JSON: i32 = 3;
 /// The token is well-formed but breaks a rule: nothing to match on, nothing to store, a bad id or
 /// expiry_time, or an id that would duplicate a stored token.
 pub const ZTS_INVALID_TOKEN: i32 = 4;
-/// Another connection held the store's write lock for longer than the busy timeout.
+/// Another connection held the store's write lock for longer than the busy timeout. From a
+/// `zts_try_*` call: the call would have waited (for a write lock, for another thread's call on the
+/// same handle, or for a networked store's server), so it did nothing; make the call that waits.
 pub const ZTS_BUSY: i32 = 5;
 /// The file could not be opened, created, read or written: a missing directory, no permission, a
 /// read-only file or store, a directory where the file should be. For a mysql:// store: the server
@@ -135,6 +137,13 @@ impl Error {
     }
     pub fn refreshing(message: impl fmt::Display) -> Error {
         Error::new(Status::Refreshing, message)
+    }
+    /// A `zts_try_*` call that would have waited for `what` (ZTS_BUSY).
+    pub fn would_wait(what: impl fmt::Display) -> Error {
+        Error::new(
+            Status::Busy,
+            format!("the call would wait for {what}; a zts_try_* call never waits and did nothing: make the call that waits"),
+        )
     }
 
     /// Prefixes the message with what was being done, keeping the status.

@@ -222,6 +222,20 @@ pub unsafe extern "C" fn zts_save(
     token_call(store, Out::Json(out_token_json), out_error, |s| s.save(&token(token_json)?))
 }
 
+/// `zts_save` that never waits, for a caller that must not block (an event loop): where `zts_save`
+/// would wait (for another writer's lock, for another thread's call on this handle, or for a
+/// mysql:// store's server), it returns ZTS_BUSY at once and has written nothing; the caller can then
+/// run `zts_save` on a worker thread. A save it makes may still sync to disk (see "synchronous").
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_save(
+    store: *mut zts_store,
+    token_json: *const c_char,
+    out_token_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    token_call(store, Out::Json(out_token_json), out_error, |s| s.try_save(&token(token_json)?))
+}
+
 /// Finds the stored token a query token matches, by the SDK rules of `zts_save`; a query with none of
 /// their keys but an "id" matches by id. Returns the whole stored token in `*out_token_json`.
 ///
@@ -257,8 +271,8 @@ pub unsafe extern "C" fn zts_find_by_id(
 }
 
 /// `zts_find` that never waits: where `zts_find` would wait for another caller's refresh, it returns
-/// ZTS_REFRESHING at once. For a caller that must not block (an event loop): it can then run
-/// `zts_find` on a worker thread.
+/// ZTS_REFRESHING at once; where it would wait for anything else (as `zts_try_save`), ZTS_BUSY. For a
+/// caller that must not block (an event loop): it can then run `zts_find` on a worker thread.
 #[no_mangle]
 pub unsafe extern "C" fn zts_try_find(
     store: *mut zts_store,
@@ -327,10 +341,33 @@ pub unsafe extern "C" fn zts_save_fields(
     out_fields_len: *mut usize,
     out_error: *mut *mut c_char,
 ) -> i32 {
-    let out = Out::Fields(out_fields, out_fields_len);
+    save_fields(store, fields, fields_len, Out::Fields(out_fields, out_fields_len), out_error, Store::save)
+}
+
+/// `zts_try_save` with the token and the result packed as in `zts_save_fields`.
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_save_fields(
+    store: *mut zts_store,
+    fields: *const c_char,
+    fields_len: usize,
+    out_fields: *mut *mut c_char,
+    out_fields_len: *mut usize,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    save_fields(store, fields, fields_len, Out::Fields(out_fields, out_fields_len), out_error, Store::try_save)
+}
+
+unsafe fn save_fields(
+    store: *mut zts_store,
+    fields: *const c_char,
+    fields_len: usize,
+    out: Out,
+    out_error: *mut *mut c_char,
+    save: fn(&Store, &Token) -> Result<Token>,
+) -> i32 {
     guard(out_error, || {
         out.check()?;
-        let saved = self::store(store)?.save(&self::fields(fields, fields_len)?)?;
+        let saved = save(self::store(store)?, &self::fields(fields, fields_len)?)?;
         // The save is committed by now: a row that cannot be packed must not read as a failed save.
         out.token(&saved).map_err(|e| e.context("the token was saved, but it cannot be returned"))
     })
@@ -419,6 +456,12 @@ pub unsafe extern "C" fn zts_fields_free(fields: *mut c_char, fields_len: usize)
 #[no_mangle]
 pub unsafe extern "C" fn zts_delete(store: *mut zts_store, id: *const c_char, out_error: *mut *mut c_char) -> i32 {
     guard(out_error, || self::store(store)?.delete(text(id, "id")?))
+}
+
+/// `zts_delete` that never waits, as `zts_try_save` (ZTS_BUSY at once where it would wait).
+#[no_mangle]
+pub unsafe extern "C" fn zts_try_delete(store: *mut zts_store, id: *const c_char, out_error: *mut *mut c_char) -> i32 {
+    guard(out_error, || self::store(store)?.try_delete(text(id, "id")?))
 }
 
 /// Deletes every token. Statuses: ZTS_INVALID_ARGUMENT, ZTS_BUSY, ZTS_IO.

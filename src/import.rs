@@ -41,7 +41,7 @@ impl Store {
     ) -> Result<Vec<(Outcome, Token)>, ImportError> {
         let at = |index: usize| move |error: Error| ImportError { index, same_as: None, error };
         let mut engine = self.engine();
-        let txn = engine.write(true).map_err(at(0))?;
+        let txn = engine.write(true, true).map_err(at(0))?;
         let mut landed: HashMap<String, usize> = HashMap::new();
         let mut outcomes = Vec::with_capacity(tokens.len());
         for (index, token) in tokens.iter().enumerate() {

@@ -108,15 +108,16 @@ impl Policy {
 
     /// Finds the token by `keys` (tried in order), coordinating its refresh. `query` is the token a
     /// find was given (None for a find by id), whose own exchange or refresh is coordinated on a miss.
-    /// `wait`: false makes a find that would wait fail at once with ZTS_REFRESHING instead.
+    /// `wait`: false makes a find that would wait fail at once with ZTS_REFRESHING instead (ZTS_BUSY
+    /// where taking the lease would wait for the write lock). `engine` locks the handle.
     pub fn find<'e>(
         &self,
-        engine: impl Fn() -> MutexGuard<'e, Box<dyn Engine>>,
+        engine: impl Fn() -> Result<MutexGuard<'e, Box<dyn Engine>>>,
         keys: &[Key<'_>],
         query: Option<&Token>,
         wait: bool,
     ) -> Result<Option<Token>> {
-        let found = engine().lookup_first(keys)?;
+        let found = engine()?.lookup_first(keys)?;
         let Some(lease_ms) = self.lease_ms else { return Ok(found) };
         // The common case costs what a plain find costs: a token that is not due goes straight back.
         if self.lease_key(found.as_ref(), keys, query, now_ms()).is_none() {
@@ -129,7 +130,7 @@ impl Policy {
         loop {
             // The handle's lock is held for one look only, never while sleeping: other threads may
             // use the handle meanwhile, the lease holder's save included.
-            let (lease_key, until) = match self.look(&mut **engine(), keys, query, lease_ms)? {
+            let (lease_key, until) = match self.look(&mut **engine()?, keys, query, lease_ms, wait)? {
                 Look::Done(token) => return Ok(token),
                 Look::Wait(lease_key, until) => (lease_key, until),
             };
@@ -141,7 +142,7 @@ impl Policy {
             }
             let now = now_ms();
             if now >= deadline {
-                return engine().lookup_first(keys);
+                return engine()?.lookup_first(keys);
             }
             let left = Duration::from_millis((until.min(deadline) - now).max(1) as u64);
             std::thread::sleep(poll.min(left));
@@ -159,7 +160,14 @@ impl Policy {
 
     /// One look: the token needs no refresh (any more), or its lease is live (wait), or the lease is
     /// free: take it and return the token, for this caller's SDK to refresh.
-    fn look(&self, engine: &mut dyn Engine, keys: &[Key<'_>], query: Option<&Token>, lease_ms: i64) -> Result<Look> {
+    fn look(
+        &self,
+        engine: &mut dyn Engine,
+        keys: &[Key<'_>],
+        query: Option<&Token>,
+        lease_ms: i64,
+        wait: bool,
+    ) -> Result<Look> {
         // Waiting is reads only; a lease that looks free is taken in a write transaction that checks
         // both again under the write lock.
         let found = engine.lookup_first(keys)?;
@@ -168,7 +176,7 @@ impl Policy {
         if let Some(lease) = engine.lease(&lease_key)?.filter(|l| l.is_live(now)) {
             return Ok(Look::Wait(lease_key, lease.until_ms));
         }
-        let txn = engine.write(false)?;
+        let txn = engine.write(false, wait)?;
         let found = txn.lookup_first(keys)?;
         let now = now_ms();
         let Some(lease_key) = self.lease_key(found.as_ref(), keys, query, now) else { return Ok(Look::Done(found)) };

@@ -10,7 +10,7 @@ use crate::lease::{self, Lease, Policy};
 use crate::options::{Options, MYSQL_ONLY, SQLITE_ONLY};
 use crate::rules;
 use crate::token::Token;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 pub struct Store {
     engine: Mutex<Box<dyn Engine>>,
@@ -39,6 +39,25 @@ impl Store {
         self.engine.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The engine, for a call that waits (`wait`) or for one that may not: that one gets ZTS_BUSY at
+    /// once when another thread's call holds the handle or the engine answers over the network.
+    fn engine_for(&self, wait: bool) -> Result<MutexGuard<'_, Box<dyn Engine>>> {
+        if wait {
+            return Ok(self.engine());
+        }
+        let engine = match self.engine.try_lock() {
+            Ok(engine) => engine,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::would_wait("another thread's call on this store handle"))
+            }
+        };
+        if engine.waits_on_network() {
+            return Err(Error::would_wait("the server (a mysql:// store answers over the network)"));
+        }
+        Ok(engine)
+    }
+
     /// The stored token the query matches (see `rules::find_keys`). When it is due for a refresh that
     /// another caller is doing, waits for that caller's save (see `lease`).
     pub fn find(&self, query: &Token) -> Result<Token> {
@@ -50,12 +69,14 @@ impl Store {
         self.find_id(id, true)
     }
 
-    /// `find` that never waits: ZTS_REFRESHING where `find` would wait.
+    /// `find` that never waits: ZTS_REFRESHING where `find` would wait for another caller's refresh,
+    /// ZTS_BUSY where it would wait for anything else (see `engine_for`, and the write lock when it
+    /// takes a refresh lease).
     pub fn try_find(&self, query: &Token) -> Result<Token> {
         self.find_query(query, false)
     }
 
-    /// `find_by_id` that never waits: ZTS_REFRESHING where `find_by_id` would wait.
+    /// `find_by_id` that never waits, as `try_find`.
     pub fn try_find_by_id(&self, id: &str) -> Result<Token> {
         self.find_id(id, false)
     }
@@ -63,13 +84,13 @@ impl Store {
     fn find_query(&self, query: &Token, wait: bool) -> Result<Token> {
         let keys = rules::find_keys(query)?;
         self.refresh
-            .find(|| self.engine(), &keys, Some(query), wait)?
+            .find(|| self.engine_for(wait), &keys, Some(query), wait)?
             .ok_or_else(|| Error::not_found(format!("no stored token matches the query's {}", describe(&keys))))
     }
 
     fn find_id(&self, id: &str, wait: bool) -> Result<Token> {
         rules::check_id_argument(id)?;
-        self.refresh.find(|| self.engine(), &[Key::Id(id)], None, wait)?.ok_or_else(|| no_such_id(id))
+        self.refresh.find(|| self.engine_for(wait), &[Key::Id(id)], None, wait)?.ok_or_else(|| no_such_id(id))
     }
 
     /// Every token, in numeric id order.
@@ -86,12 +107,22 @@ impl Store {
     /// Saves a token and returns the stored row with its id. A token with an id updates that row;
     /// otherwise the SDK rules pick the row; with no match a new row is inserted.
     pub fn save(&self, token: &Token) -> Result<Token> {
+        self.save_with(token, true)
+    }
+
+    /// `save` that never waits: ZTS_BUSY at once, having written nothing, where `save` would wait
+    /// (see `engine_for`, and for the write lock). For an event loop, which then saves on a worker.
+    pub fn try_save(&self, token: &Token) -> Result<Token> {
+        self.save_with(token, false)
+    }
+
+    fn save_with(&self, token: &Token, wait: bool) -> Result<Token> {
         rules::check_values(token)?;
-        let mut engine = self.engine();
+        let mut engine = self.engine_for(wait)?;
         // Most saves are access-token refreshes, which need no sync: try without one, and start again
         // with one when the save turns out to be more (rare, so the second lookup costs nothing).
         for needs_sync in [false, true] {
-            let txn = engine.write(needs_sync)?;
+            let txn = engine.write(needs_sync, wait)?;
             let existing = find_row(&*txn, token)?;
             let refresh = existing.as_ref().is_some_and(|stored| rules::is_refresh(stored, token));
             if !refresh && !txn.commit_as_durable_as_needed() {
@@ -105,9 +136,18 @@ impl Store {
     }
 
     pub fn delete(&self, id: &str) -> Result<()> {
+        self.delete_with(id, true)
+    }
+
+    /// `delete` that never waits, as `try_save`.
+    pub fn try_delete(&self, id: &str) -> Result<()> {
+        self.delete_with(id, false)
+    }
+
+    fn delete_with(&self, id: &str, wait: bool) -> Result<()> {
         rules::check_id_argument(id)?;
-        let mut engine = self.engine();
-        let txn = engine.write(true)?;
+        let mut engine = self.engine_for(wait)?;
+        let txn = engine.write(true, wait)?;
         if !txn.delete(id)? {
             return Err(no_such_id(id));
         }
@@ -118,7 +158,7 @@ impl Store {
     /// Removes every token; returns how many there were.
     pub fn purge(&self) -> Result<usize> {
         let mut engine = self.engine();
-        let txn = engine.write(true)?;
+        let txn = engine.write(true, true)?;
         let removed = txn.purge()?;
         txn.commit()?;
         Ok(removed)
@@ -244,9 +284,9 @@ mod tests {
         fn leases(&mut self) -> Result<Vec<Lease>> {
             self.inner.leases()
         }
-        fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>> {
+        fn write(&mut self, needs_sync: bool, wait: bool) -> Result<Box<dyn WriteTxn + '_>> {
             self.writes.lock().unwrap().push(needs_sync);
-            self.inner.write(needs_sync)
+            self.inner.write(needs_sync, wait)
         }
     }
 
@@ -260,6 +300,27 @@ mod tests {
         let Err(e) = Store::open("mysql://u:secret@127.0.0.1/d", &Options::default()) else { panic!("opened") };
         assert_eq!(e.status, crate::error::Status::InvalidArgument);
         assert!(e.message.contains("feature \"mysql\"") && !e.message.contains("secret"), "{e}");
+    }
+
+    #[test]
+    fn a_try_call_never_waits_for_another_threads_call_on_the_handle() {
+        let store = Store::open(":memory:", &Options::default()).unwrap();
+        store.save(&token(r#"{"user_name":"u","access_token":"A1"}"#)).unwrap();
+        let refresh = token(r#"{"id":"1","access_token":"A2"}"#);
+        let held = store.engine(); // as a call waiting for a lock on another thread holds it
+        let busy = |what: &str, err: Error| {
+            assert_eq!(err.status, crate::error::Status::Busy, "{what}: {err}");
+            assert!(err.message.contains("another thread's call on this store handle"), "{what}: {err}");
+        };
+        let query = token(r#"{"user_name":"u"}"#);
+        std::thread::scope(|scope| {
+            busy("try_save", scope.spawn(|| store.try_save(&refresh)).join().unwrap().unwrap_err());
+            busy("try_delete", scope.spawn(|| store.try_delete("1")).join().unwrap().unwrap_err());
+            busy("try_find_by_id", scope.spawn(|| store.try_find_by_id("1")).join().unwrap().unwrap_err());
+            busy("try_find", scope.spawn(|| store.try_find(&query)).join().unwrap().unwrap_err());
+        });
+        drop(held);
+        assert_eq!(store.try_save(&refresh).unwrap().access_token.as_deref(), Some("A2"));
     }
 
     #[test]

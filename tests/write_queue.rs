@@ -70,7 +70,7 @@ fn child() {
     if role == "hold" {
         // A writer that takes the write lock and never lets go (until killed).
         let mut engine = SqliteEngine::open(&store, &Options::default()).unwrap();
-        let _txn = engine.write(true).unwrap();
+        let _txn = engine.write(true, true).unwrap();
         println!("zts-child: holding");
         loop {
             std::thread::sleep(Duration::from_secs(60));
@@ -88,7 +88,7 @@ fn writers_go_in_the_order_they_arrived() {
     let path = store.to_str().unwrap();
     drop(Store::open(path, &Options::default()).unwrap());
     let mut holder = SqliteEngine::open(path, &Options::default()).unwrap();
-    let txn = holder.write(true).unwrap();
+    let txn = holder.write(true, true).unwrap();
     let mut waiters = Vec::new();
     for k in 0..WAITERS {
         waiters.push(spawn_child(&format!("save waiter{k}"), &store));
@@ -151,7 +151,7 @@ fn two_handles_in_one_process_queue_against_each_other() {
     let path = store.to_str().unwrap();
     let mut first = SqliteEngine::open(path, &Options::default()).unwrap();
     let second = Store::open(path, &options(r#"{"busy_timeout_ms": 200}"#)).unwrap();
-    let txn = first.write(true).unwrap();
+    let txn = first.write(true, true).unwrap();
     // Per-process (POSIX) locks would let the second handle through the queue to SQLite's lock.
     let err = second.save(&token("u")).unwrap_err();
     assert_eq!(err.status, Status::Busy);
@@ -176,4 +176,40 @@ fn the_lock_file_is_private_and_only_writers_have_one() {
     let memory = Store::open(":memory:", &Options::default()).unwrap();
     memory.save(&token("u")).unwrap();
     assert!(!Path::new(":memory:-lock").exists());
+}
+
+/// The try calls (an event loop's) never wait: not for a writer ahead in the queue, not for the write
+/// lock a due token's lease needs (another thread's call on the handle: store.rs's unit tests). Each says
+/// ZTS_BUSY at once and writes nothing; the same calls succeed once nobody is in the way.
+#[test]
+fn the_try_calls_never_wait() {
+    let store = temp_store("try");
+    let path = store.to_str().unwrap();
+    let patient = options(r#"{"busy_timeout_ms": 20000}"#);
+    let writer = Store::open(path, &patient).unwrap();
+    writer.save(&token("u")).unwrap();
+    let due = r#"{"user_name":"due","client_id":"c","client_secret":"s","refresh_token":"R","expiry_time":"1"}"#;
+    writer.save(&Token::from_json(due).unwrap()).unwrap();
+    let refresh = Token::from_json(r#"{"id":"1","access_token":"A2"}"#).unwrap();
+    let assert_busy = |result: Result<Token, zts::Error>, what: &str| {
+        let err = result.unwrap_err();
+        assert_eq!(err.status, Status::Busy, "{what}: {err}");
+        assert!(err.message.contains("never waits") && err.message.contains(what), "{err}");
+    };
+
+    let mut holder = SqliteEngine::open(path, &Options::default()).unwrap();
+    let txn = holder.write(true, true).unwrap();
+    let started = Instant::now();
+    assert_busy(writer.try_save(&refresh), "write lock");
+    assert_busy(writer.try_delete("1").map(|()| refresh.clone()), "write lock");
+    // A due token: taking its refresh lease is a write.
+    assert_busy(writer.try_find_by_id("2"), "write lock");
+    assert_eq!(writer.try_find_by_id("1").unwrap().access_token, None, "a read never waits");
+    assert!(started.elapsed() < Duration::from_secs(10), "waited {:?}", started.elapsed());
+    drop(txn);
+
+    assert_eq!(writer.try_save(&refresh).unwrap().access_token.as_deref(), Some("A2"));
+    assert_eq!(writer.try_find_by_id("2").unwrap().user_name.as_deref(), Some("due"), "the lease taken");
+    writer.try_delete("1").unwrap();
+    assert_eq!(writer.find_by_id("1").unwrap_err().status, Status::NotFound);
 }

@@ -83,7 +83,14 @@ pub trait Engine: Send {
     fn leases(&mut self) -> Result<Vec<Lease>>;
     /// Starts a write transaction that holds the store's write lock until commit or drop (rollback).
     /// `needs_sync`: whether its commit must survive a power loss (the engine's options may add more).
-    fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>>;
+    /// `wait`: false fails at once (`Error::would_wait`) where the lock is not free, instead of waiting
+    /// up to the busy timeout.
+    fn write(&mut self, needs_sync: bool, wait: bool) -> Result<Box<dyn WriteTxn + '_>>;
+    /// Whether every call waits on a network round trip (a server's engine): then a call that may not
+    /// wait (an event loop's) is refused before it starts.
+    fn waits_on_network(&self) -> bool {
+        false
+    }
 }
 
 /// Operations inside a write transaction; nothing is visible to others until `commit`.

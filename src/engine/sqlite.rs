@@ -508,7 +508,7 @@ impl Engine for SqliteEngine {
         run().map_err(|e| self.error(e))
     }
 
-    fn write(&mut self, needs_sync: bool) -> Result<Box<dyn WriteTxn + '_>> {
+    fn write(&mut self, needs_sync: bool, wait: bool) -> Result<Box<dyn WriteTxn + '_>> {
         if self.options.read_only {
             let place = if self.path.is_empty() { "the in-memory store" } else { &self.path };
             return Err(Error::io(format!("{place} was opened read_only: nothing can be written")));
@@ -518,25 +518,29 @@ impl Engine for SqliteEngine {
         let synced = needs_sync || self.options.synchronous != Synchronous::Auto;
         let path = self.path.clone();
         let options = self.options.clone();
-        // The turn in the queue and SQLite's lock share one busy timeout.
+        // The turn in the queue and SQLite's lock share one busy timeout (none when it may not wait).
         let timeout = Duration::from_millis(options.busy_timeout_ms.into());
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now() + if wait { timeout } else { Duration::ZERO };
+        let busy = |e: Error| match e.status {
+            crate::error::Status::Busy if !wait => Error::would_wait(format!("{path}'s write lock")),
+            _ => e,
+        };
         let turn = match (self.kept_turn.take(), self.queue.as_mut()) {
             (Some(kept), _) => Some(kept),
-            (None, Some(queue)) => queue.turn(deadline).map_err(|_| queue_busy(&path, &options))?,
+            (None, Some(queue)) => queue.turn(deadline).map_err(|_| busy(queue_busy(&path, &options)))?,
             (None, None) => None,
         };
         let left = deadline.saturating_duration_since(Instant::now());
-        let waited = left + Duration::from_millis(1) < timeout;
-        if waited {
+        let shortened = left + Duration::from_millis(1) < timeout;
+        if shortened {
             self.conn.busy_timeout(left).map_err(|e| sql_error(e, &path, &options))?;
         }
         // Unchecked: shares the connection, so the timeout can be set back whether BEGIN succeeded or not.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate);
-        if waited {
+        if shortened {
             self.conn.busy_timeout(timeout).map_err(|e| sql_error(e, &path, &options))?;
         }
-        let tx = tx.map_err(|e| sql_error(e, &path, &options))?;
+        let tx = tx.map_err(|e| busy(sql_error(e, &path, &options)))?;
         let turn = HeldTurn::new(turn, &self.kept_turn);
         Ok(Box::new(SqliteTxn { tx, turn, path, options, as_durable_as_needed: synced }))
     }
@@ -683,7 +687,7 @@ mod tests {
 
     /// PRAGMA synchronous inside a write the engine started: 1 is NORMAL, 2 is FULL.
     fn level(engine: &mut SqliteEngine, needs_sync: bool) -> (i64, bool) {
-        let durable = engine.write(needs_sync).unwrap().commit_as_durable_as_needed();
+        let durable = engine.write(needs_sync, true).unwrap().commit_as_durable_as_needed();
         let level = engine.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
         (level, durable)
     }

@@ -137,6 +137,9 @@ impl WriteQueue {
         if set_lock(&self.file, lock, start, len, false)? {
             return Ok(true);
         }
+        if Instant::now() >= deadline {
+            return Ok(false); // a caller that may not wait (a zts_try_* call) starts no waiter thread
+        }
         let waiter = match &self.waiter {
             Some(waiter) => waiter.clone(),
             None => {

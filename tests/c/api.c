@@ -64,6 +64,18 @@ static struct result find_by_id(zts_store *store, const char *id) {
     return r;
 }
 
+static struct result try_save(zts_store *store, const char *token_json) {
+    struct result r = RESULT_INIT;
+    r.status = zts_try_save(store, token_json, &r.out, &r.error);
+    return r;
+}
+
+static struct result try_delete(zts_store *store, const char *id) {
+    struct result r = RESULT_INIT;
+    r.status = zts_try_delete(store, id, &r.error);
+    return r;
+}
+
 static struct result try_find(zts_store *store, const char *token_json) {
     struct result r = RESULT_INIT;
     r.status = zts_try_find(store, token_json, &r.out, &r.error);
@@ -632,12 +644,34 @@ static void test_busy(void) {
     expect_fail("purge while the lock is held", purge(b), ZTS_BUSY, "busy_timeout_ms");
     call_ok("find while the lock is held (readers are not blocked)", find_by_id(a, "1"));
 
+    /* The try calls never wait, even on a handle whose busy timeout is long. */
+    zts_store *c = open_ok("open the file (handle c, busy_timeout_ms 20000)", t.path, "{\"busy_timeout_ms\":20000}");
+    start = now_ms();
+    expect_fail("zts_try_save while the lock is held", try_save(c, "{\"access_token\":\"AT3\"}"), ZTS_BUSY,
+                "never waits");
+    expect_fail("zts_try_delete while the lock is held", try_delete(c, "1"), ZTS_BUSY, "write lock");
+    size_t len = 0;
+    struct result r = RESULT_INIT;
+    r.status = zts_try_save_fields(c, "1\0\0\0\0\0AT3\0\0\0\0\0", 14, &r.out, &len, &r.error);
+    expect_fail("zts_try_save_fields while the lock is held", r, ZTS_BUSY, "never waits");
+    call_ok("zts_try_find_by_id while the lock is held (a read never waits)", try_find_by_id(c, "1"));
+    waited = now_ms() - start;
+    check(waited < 10000, "the try calls returned at once, not after busy_timeout_ms=20000 (%.0f ms)", waited);
+    expect_fail("zts_try_save(NULL store)", try_save(NULL, TOKEN), ZTS_INVALID_ARGUMENT, "store is NULL");
+    expect_fail("zts_try_delete(NULL id)", try_delete(c, NULL), ZTS_INVALID_ARGUMENT, "id is NULL");
+
     fputs("ROLLBACK;\n.quit\n", holder);
     check(pclose(holder) == 0, "the sqlite3 shell released the lock and exited");
     call_ok("save once the lock is released", save(a, "{\"access_token\":\"AT2\"}"));
     call_ok("b sees it", find(b, "{\"access_token\":\"AT2\"}"));
+    call_ok("zts_try_save once the lock is free", try_save(c, "{\"id\":\"1\",\"access_token\":\"AT3\"}"));
+    call_ok("a sees it", find(a, "{\"access_token\":\"AT3\"}"));
+    call_ok("zts_try_delete once the lock is free", try_delete(c, "1"));
+    expect_fail("the deleted token is gone", find_by_id(a, "1"), ZTS_NOT_FOUND, "no token has id");
+    expect_fail("zts_try_delete of a missing id", try_delete(c, "1"), ZTS_NOT_FOUND, "no token has id");
     zts_close(a);
     zts_close(b);
+    zts_close(c);
     remove_temp(&t);
 }
 
@@ -826,12 +860,18 @@ static void test_fields(void) {
     check(packed_equals(out, len, stored, sizeof stored - 1), "zts_try_find_by_id_fields returns it");
     char copy[sizeof stored];
     zts_fields_take(out, len, copy);
+    static const char refreshed[] = "1\0alice@x:1\0c\0s\0R1\0A2\0\0" "4102444800000\0\0\0";
+    r = (struct result)RESULT_INIT;
+    r.status = zts_try_save_fields(store, PACKED("1\0\0\0\0\0A2\0\0\0\0\0"), &r.out, &len, &r.error);
+    out = expect_ok("zts_try_save_fields(a refresh, nobody else writing)", r);
+    check(packed_equals(out, len, refreshed, sizeof refreshed - 1), "zts_try_save_fields returns the merged token");
+    zts_fields_free(out, len);
     check(memcmp(copy, stored, sizeof stored - 1) == 0, "zts_fields_take copies the fields (and frees them)");
     call_ok("zts_save(a second token)", save(store, "{\"user_name\":\"bob@x:1\",\"access_token\":\"B\"}"));
     r = (struct result)RESULT_INIT;
     r.status = zts_list_fields(store, &r.out, &len, &r.error);
     out = expect_ok("zts_list_fields(two tokens)", r);
-    static const char both[] = "1\0alice@x:1\0c\0s\0R1\0A1\0\0" "4102444800000\0\0\0" "2\0bob@x:1\0\0\0\0B\0\0\0\0\0";
+    static const char both[] = "1\0alice@x:1\0c\0s\0R1\0A2\0\0" "4102444800000\0\0\0" "2\0bob@x:1\0\0\0\0B\0\0\0\0\0";
     check(packed_equals(out, len, both, sizeof both - 1), "zts_list_fields packs every token in id order");
     zts_fields_free(out, len);
     r = (struct result)RESULT_INIT;

@@ -14,6 +14,11 @@ int32_t zts_save(struct zts_store *store,
                  char **out_token_json,
                  char **out_error);
 
+int32_t zts_try_save(struct zts_store *store,
+                     const char *token_json,
+                     char **out_token_json,
+                     char **out_error);
+
 int32_t zts_find(struct zts_store *store,
                  const char *token_json,
                  char **out_token_json,
@@ -46,6 +51,13 @@ int32_t zts_save_fields(struct zts_store *store,
                         char **out_fields,
                         size_t *out_fields_len,
                         char **out_error);
+
+int32_t zts_try_save_fields(struct zts_store *store,
+                            const char *fields,
+                            size_t fields_len,
+                            char **out_fields,
+                            size_t *out_fields_len,
+                            char **out_error);
 
 int32_t zts_find_fields(struct zts_store *store,
                         const char *fields,
@@ -82,6 +94,8 @@ void zts_fields_free(char *fields,
                      size_t fields_len);
 
 int32_t zts_delete(struct zts_store *store, const char *id, char **out_error);
+
+int32_t zts_try_delete(struct zts_store *store, const char *id, char **out_error);
 
 int32_t zts_purge(struct zts_store *store, char **out_error);
 
