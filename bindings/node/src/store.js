@@ -1,15 +1,18 @@
 // `Store`: the zts C ABI in JavaScript terms (objects in and out, one error type for every status).
 //
 // The rules (matching, merging, ids) live in zts; this module only converts arguments, runs each call
-// and maps statuses to `ZtsError`. Writes run off the event loop (koffi's `.async`, on the libuv thread
-// pool): a write may wait up to busy_timeout_ms for another process's write lock. Reads (find, findById,
-// list) run on the calling thread: a read of a WAL store never waits for a writer; an indexed one takes
-// about 4 µs, much less than the hop to the pool and back (~15 µs idle, 100 µs and more on a busy
-// machine), and a list of 10,000 tokens about as long as the SDK FileStore takes to read its file. Only
-// a find that must wait for another caller's refresh of the token goes to the pool (see #find).
+// and maps statuses to `ZtsError`. Every call first runs at once on the calling thread through zts's
+// try calls, which never wait: an indexed find takes about 4 µs and a refresh save about 30 µs, much
+// less than the hop to the libuv thread pool and back (~15 µs idle, 100 µs and more on a busy
+// machine). Where a call would wait (for another process's write lock, for a call of this handle
+// already on the pool, for another caller's refresh of the token, or for a mysql:// server), zts says
+// so at once and the call runs on the pool instead (koffi's `.async`), so the event loop never waits.
+// A save or delete that runs at once still syncs to disk when zts's "synchronous" option says it must
+// (not for an access-token refresh under the default "auto"), as better-sqlite3 does. The list and
+// purge have no try call: the list runs here, the purge on the pool.
 // zts returns its error message through an out pointer of the same call, so a call on a worker thread
 // still gets it (a thread-local "last error" would be lost there).
-import { takeFields, zts } from "./native.js";
+import { callNow, takeFields, zts } from "./native.js";
 
 // Statuses of include/zts.h (stable numbers; the tests check them against zts_status_name).
 export const OK = 0;
@@ -218,11 +221,10 @@ process.on("exit", () => {
  *
  * `new Store(location, options)` (or `Store.open`) opens, and by default creates, the store; options
  * are those of zts_open: busy_timeout_ms, read_only, create, synchronous ("auto", "full" or "normal").
- * Every method is async (returns a Promise). Writes run on the libuv thread pool; find, findById and
- * list run at once on the calling thread (see the top of this file), a find on the pool when it waits
- * for another caller's refresh of the token. zts serializes
- * the calls on one handle. Refused calls reject with ZtsError; a call on a closed store rejects with an Error whose
- * code is "ERR_ZTS_CLOSED".
+ * Every method is async (returns a Promise). A call runs at once on the calling thread when nothing is
+ * in its way, else on the libuv thread pool (see the top of this file); the event loop never waits for
+ * a lock. zts serializes the calls on one handle. Refused calls reject with ZtsError; a call on a
+ * closed store rejects with an Error whose code is "ERR_ZTS_CLOSED".
  */
 export class Store {
   #location;
@@ -305,12 +307,20 @@ export class Store {
     return resultOf(kind, outs);
   }
 
-  // A read, on this thread: fn(handle, ...args, ...outs); returns the result or throws ZtsError. No
-  // call counting: close() on this same thread cannot run in between.
+  // A call on this thread: fn(handle, ...args, ...outs); returns the result or throws ZtsError. No
+  // call counting: close() on this same thread cannot run in between. For FIELDS and NONE, fn is one
+  // of zts.now (out slots, see callNow).
   #read(fn, args, kind) {
     const handle = this.#handle;
     if (handle.closing) {
       throw closedError(this.#location);
+    }
+    if (kind !== TEXT) {
+      const [status, text] = callNow(fn, [handle.pointer, ...args], kind === FIELDS);
+      if (status !== OK) {
+        throw new ZtsError(status, text);
+      }
+      return kind === FIELDS ? text : undefined;
     }
     const outs = outputs(kind);
     const status = fn(handle.pointer, ...args, ...outs);
@@ -320,17 +330,31 @@ export class Store {
     return resultOf(kind, outs);
   }
 
-  // A find runs at once on this thread unless another caller is refreshing the token (ZTS_REFRESHING):
-  // then the find that waits for its new access token runs on the thread pool, so the event loop (maybe
-  // the refresher's own HTTP response) keeps running. A waiting find holds a pool thread, which the
-  // refresher's save and DNS lookups also need: at most MAX_WAITING_FINDS wait there at once, the rest
-  // wait here and try again whenever one of them returns.
+  // A write runs at once on this thread when nothing is in its way (zts's try call); where it would
+  // wait (ZTS_BUSY: another writer's lock, a call of ours on the pool, a mysql:// server) it runs on
+  // the thread pool instead, so the event loop never waits for a lock.
+  async #write(tryFn, waitFn, args, kind) {
+    try {
+      return this.#read(tryFn, args, kind);
+    } catch (error) {
+      if (!(error instanceof ZtsError && error.status === BUSY)) {
+        throw error;
+      }
+    }
+    return this.#call(waitFn, args, kind);
+  }
+
+  // A find runs at once on this thread unless it would wait: for another caller's refresh of the token
+  // (ZTS_REFRESHING), or for anything else (ZTS_BUSY, as #write). Then the find that waits runs on the
+  // thread pool, so the event loop (maybe the refresher's own HTTP response) keeps running. A waiting
+  // find holds a pool thread, which the refresher's save and DNS lookups also need: at most
+  // MAX_WAITING_FINDS wait there at once, the rest wait here and try again whenever one of them returns.
   async #find(tryFn, waitFn, args, kind) {
     for (;;) {
       try {
         return this.#read(tryFn, args, kind);
       } catch (error) {
-        if (!(error instanceof ZtsError && error.status === REFRESHING)) {
+        if (!(error instanceof ZtsError && (error.status === REFRESHING || error.status === BUSY))) {
           throw error;
         }
       }
@@ -354,7 +378,7 @@ export class Store {
 
   /** Saves a token given as JSON text; resolves to the stored token as JSON text. */
   async saveJson(tokenJson) {
-    return this.#call(zts.save, [cText(tokenJson, "tokenJson")], TEXT);
+    return this.#write(zts.trySave, zts.save, [cText(tokenJson, "tokenJson")], TEXT);
   }
 
   /** Finds the stored token a query (JSON text) matches; resolves to it as JSON text. */
@@ -368,7 +392,7 @@ export class Store {
 
   /** Saves a token; resolves to the stored token with its id (assigned when the token had none). */
   async save(token) {
-    return JSON.parse(await this.#call(zts.save, [JSON.stringify(token)], TEXT));
+    return JSON.parse(await this.#write(zts.trySave, zts.save, [JSON.stringify(token)], TEXT));
   }
 
   /** Resolves to the stored token a query token matches by the SDK rules (ZtsError NOT_FOUND if none). */
@@ -395,7 +419,7 @@ export class Store {
     if (bytes === null) {
       return Object.values(await this.save(asObject(values)));
     }
-    return unpacked(await this.#call(zts.saveFields, [bytes, bytes.length], FIELDS));
+    return unpacked(await this.#write(zts.now.trySaveFields, zts.saveFields, [bytes, bytes.length], FIELDS));
   }
 
   /** `find` of a query given as its ten values; resolves to the stored token's ten values. */
@@ -404,22 +428,22 @@ export class Store {
     if (bytes === null) {
       return Object.values(await this.find(asObject(values)));
     }
-    return unpacked(await this.#find(zts.tryFindFields, zts.findFields, [bytes, bytes.length], FIELDS));
+    return unpacked(await this.#find(zts.now.tryFindFields, zts.findFields, [bytes, bytes.length], FIELDS));
   }
 
   /** `findById`, resolving to the token's ten values. */
   async findByIdValues(id) {
-    return unpacked(await this.#find(zts.tryFindByIdFields, zts.findByIdFields, [cText(id, "id")], FIELDS));
+    return unpacked(await this.#find(zts.now.tryFindByIdFields, zts.findByIdFields, [cText(id, "id")], FIELDS));
   }
 
   /** Resolves to every stored token's ten values one after another in one flat array, in id order. */
   async listValues() {
-    return unpacked(this.#read(zts.listFields, [], FIELDS));
+    return unpacked(this.#read(zts.now.listFields, [], FIELDS));
   }
 
   /** Deletes the token with this id (ZtsError NOT_FOUND when there is none). */
   async delete(id) {
-    await this.#call(zts.delete, [cText(id, "id")], NONE);
+    await this.#write(zts.now.tryDelete, zts.delete, [cText(id, "id")], NONE);
   }
 
   /** Deletes every token. */

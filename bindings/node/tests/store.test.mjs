@@ -366,3 +366,64 @@ test("a token the packed form cannot carry goes as JSON with the same outcome", 
     assert.equal((await store.saveValues(token("A", 4102444839397)))[7], "4102444839397");
   });
 });
+
+// --- where calls run ---------------------------------------------------------------------------------
+
+/** Whether `promise` settles within a few microtask turns, that is without the event loop running. */
+async function settlesAtOnce(promise) {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  for (let turn = 0; turn < 20; turn += 1) {
+    await null;
+  }
+  return settled;
+}
+
+test("a write with nothing in its way runs at once on this thread", async (t) => {
+  await withStore(join(tempDir(t), "tokens.db"), null, async (store) => {
+    const values = TOKEN_FIELDS.map((key) => USER[key] ?? null);
+    // A call on the thread pool settles only after the event loop has run its callback.
+    assert.ok(await settlesAtOnce(store.saveValues(values)), "saveValues went to the thread pool");
+    assert.ok(await settlesAtOnce(store.save({ id: "1", access_token: "A2" })), "save went to the thread pool");
+    assert.ok(await settlesAtOnce(store.findByIdValues("1")), "findByIdValues went to the thread pool");
+    assert.ok(await settlesAtOnce(store.delete("1")), "delete went to the thread pool");
+    assert.deepEqual(await store.listValues(), []);
+    // Its errors come back too, as UTF-8.
+    await assert.rejects(store.findByIdValues("ü9"), (error) => error.message === 'no token has id "ü9"');
+    await assert.rejects(store.delete("ü9"), (error) => error.statusName === "ZTS_NOT_FOUND" && error.message.includes("ü9"));
+  });
+});
+
+test("a write that must wait for another program's lock waits on the pool; the event loop runs", async (t) => {
+  if (spawnSync("sqlite3", ["-version"]).status !== 0) {
+    t.skip("no sqlite3 shell");
+    return;
+  }
+  const path = join(tempDir(t), "tokens.db");
+  await withStore(path, { busy_timeout_ms: 20_000 }, async (store) => {
+    await store.save(USER);
+    const { spawn } = await import("node:child_process");
+    const shell = spawn("sqlite3", [path], { stdio: ["pipe", "pipe", "inherit"] });
+    t.after(() => shell.kill());
+    shell.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    await new Promise((resolve) => shell.stdout.once("data", resolve)); // the shell holds the write lock
+
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 5);
+    t.after(() => clearInterval(timer));
+    const save = store.saveValues(["1", null, null, null, null, "A2", null, null, null, null]);
+    const removal = store.delete("1");
+    assert.ok(!(await settlesAtOnce(save)), "the save did not wait for the lock");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(ticks >= 10, `the timer fired ${ticks} times in 300 ms: the event loop was blocked`);
+    // Calls on one handle take turns, so a read meanwhile goes through another handle.
+    await withStore(path, null, async (reader) => {
+      assert.equal((await reader.findById("1")).access_token, USER.access_token, "reads go on meanwhile");
+    });
+
+    shell.stdin.end("ROLLBACK;\n.quit\n");
+    assert.equal((await save)[5], "A2");
+    await removal;
+    assert.deepEqual(await store.list(), []);
+  });
+});
