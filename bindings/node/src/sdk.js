@@ -155,7 +155,7 @@ export class ZohoTokenStore extends TokenStore {
     }
     let stored;
     try {
-      stored = await this.#store.findValues(query);
+      stored = this.#store.tryFindValues(query) ?? (await this.#store.findValues(query));
     } catch (error) {
       if (error instanceof ZtsError && (error.status === NOT_FOUND || error.status === INVALID_TOKEN)) {
         return null;
@@ -176,7 +176,8 @@ export class ZohoTokenStore extends TokenStore {
     }
     let stored;
     try {
-      stored = await this.#store.saveValues(toZts(token));
+      const values = toZts(token);
+      stored = this.#store.trySaveValues(values) ?? (await this.#store.saveValues(values));
     } catch (error) {
       throw sdkError("saveToken", error);
     }
@@ -220,7 +221,7 @@ export class ZohoTokenStore extends TokenStore {
   async findTokenById(id) {
     let stored;
     try {
-      stored = await this.#store.findByIdValues(id);
+      stored = this.#store.tryFindByIdValues(id) ?? (await this.#store.findByIdValues(id));
     } catch (error) {
       throw sdkError("findTokenById", error);
     }

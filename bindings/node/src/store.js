@@ -61,9 +61,6 @@ export class ZtsError extends Error {
   }
 }
 
-// With the u flag a surrogate pair is one code point, so this matches only a lone surrogate.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
 /** A checked `const char *` argument; null/undefined become NULL, which zts refuses by itself. */
 function cText(value, what) {
   if (value === null || value === undefined) {
@@ -76,7 +73,7 @@ function cText(value, what) {
     // C would silently cut the string at the NUL, so "1\0x" would act as id "1".
     throw new ZtsError(INVALID_ARGUMENT, `${what} contains a NUL character`);
   }
-  if (LONE_SURROGATE.test(value)) {
+  if (!value.isWellFormed()) {
     // A lone surrogate has no UTF-8 form; koffi would send U+FFFD instead.
     throw new ZtsError(INVALID_ARGUMENT, `${what} is not valid Unicode (it has a lone surrogate)`);
   }
@@ -106,7 +103,7 @@ function packed(values) {
       return null;
     }
   }
-  if (LONE_SURROGATE.test(text)) {
+  if (!text.isWellFormed()) {
     return null;
   }
   const bytes = Buffer.from(text, "utf8");
@@ -434,6 +431,38 @@ export class Store {
   /** `findById`, resolving to the token's ten values. */
   async findByIdValues(id) {
     return unpacked(await this.#find(zts.now.tryFindByIdFields, zts.findByIdFields, [cText(id, "id")], FIELDS));
+  }
+
+  // The same made now, synchronously, for callers that count microseconds (ZohoTokenStore): the
+  // result, or null where the call cannot be made at once (it would wait, or the token must go as
+  // JSON); then make the async call. Refusals throw ZtsError as the async calls reject.
+
+  /** `saveValues` made now: the stored token's ten values, or null (see above). */
+  trySaveValues(values) {
+    const bytes = packed(values);
+    return bytes === null ? null : this.#now(zts.now.trySaveFields, [bytes, bytes.length]);
+  }
+
+  /** `findValues` made now: the stored token's ten values, or null (see above). */
+  tryFindValues(values) {
+    const bytes = packed(values);
+    return bytes === null ? null : this.#now(zts.now.tryFindFields, [bytes, bytes.length]);
+  }
+
+  /** `findByIdValues` made now: the token's ten values, or null (see above). */
+  tryFindByIdValues(id) {
+    return this.#now(zts.now.tryFindByIdFields, [cText(id, "id")]);
+  }
+
+  #now(fn, args) {
+    try {
+      return unpacked(this.#read(fn, args, FIELDS));
+    } catch (error) {
+      if (error instanceof ZtsError && (error.status === BUSY || error.status === REFRESHING)) {
+        return null;
+      }
+      throw error;
+    }
   }
 
   /** Resolves to every stored token's ten values one after another in one flat array, in id order. */

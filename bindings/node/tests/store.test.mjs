@@ -394,6 +394,30 @@ test("a write with nothing in its way runs at once on this thread", async (t) =>
   });
 });
 
+test("the try values methods answer now, throw refusals, and give null where they cannot", async (t) => {
+  const path = join(tempDir(t), "tokens.db");
+  await withStore(path, null, async (store) => {
+    const values = TOKEN_FIELDS.map((key) => USER[key] ?? null);
+    const saved = store.trySaveValues(values);
+    assert.deepEqual(saved, Object.values(await store.findById("1")));
+    assert.deepEqual(store.tryFindValues([null, USER.user_name, ...Array(8).fill(null)]), saved);
+    assert.deepEqual(store.tryFindByIdValues("1"), saved);
+    assert.throws(() => store.tryFindByIdValues("9"), (error) => error.statusName === "ZTS_NOT_FOUND");
+    assert.throws(() => store.tryFindValues(Array(10).fill(null)), (error) => error.statusName === "ZTS_INVALID_TOKEN");
+    assert.equal(store.trySaveValues([null, "u@example.com:1", null, null, null, "a\0b", null, null, null, null]), null,
+      "a value the packed form cannot carry: null (the async call sends it as JSON)");
+    // A due token whose refresh another handle holds: a find would wait for it.
+    await store.save({ user_name: "due@example.com:1", client_id: "c", client_secret: "s", refresh_token: "R", expiry_time: "1" });
+    await withStore(path, null, async (holder) => {
+      await holder.findById("2"); // takes the refresh lease
+      assert.equal(store.tryFindByIdValues("2"), null);
+    });
+  });
+  const closed = new Store(":memory:");
+  await closed.close();
+  assert.throws(() => closed.tryFindByIdValues("1"), (error) => error.code === "ERR_ZTS_CLOSED");
+});
+
 test("a write that must wait for another program's lock waits on the pool; the event loop runs", async (t) => {
   if (spawnSync("sqlite3", ["-version"]).status !== 0) {
     t.skip("no sqlite3 shell");
@@ -407,6 +431,10 @@ test("a write that must wait for another program's lock waits on the pool; the e
     t.after(() => shell.kill());
     shell.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
     await new Promise((resolve) => shell.stdout.once("data", resolve)); // the shell holds the write lock
+
+    const refresh = ["1", null, null, null, null, "A2", null, null, null, null];
+    assert.equal(store.trySaveValues(refresh), null, "trySaveValues would wait: null, nothing written");
+    assert.deepEqual(store.tryFindByIdValues("1")[5], USER.access_token, "a read is made now");
 
     let ticks = 0;
     const timer = setInterval(() => (ticks += 1), 5);
