@@ -222,7 +222,17 @@ final class Store
      */
     public function listValues(): array
     {
-        return self::unpacked($this->callFields('zts_list_fields', []));
+        return self::unpacked($this->listPacked());
+    }
+
+    /**
+     * Every stored token in the packed form itself (docs/packed-fields.md): ten values each ended by a
+     * NUL byte, "" for an absent value, one token after another in numeric id order; "" when there are
+     * none. For callers that walk the values once (ZohoTokenStore::getTokens): no list of nulls is made.
+     */
+    public function listPacked(): string
+    {
+        return $this->callFields('zts_list_fields', []);
     }
 
     /** Deletes the token with this id (ZTS_NOT_FOUND when there is none). */
