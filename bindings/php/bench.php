@@ -9,7 +9,8 @@
  * (after bindings/php/run_tests.sh). ZOHO_PHP_SDK is the `src` folder of the Zoho CRM PHP SDK 8.0
  * (zohocrm/php-sdk-8.0, e.g. a clone of github.com/zoho/zohocrm-php-sdk-8.0 at tag 5.0.0): its classes
  * are loaded from there by the SDK's own PSR-4 mapping (every namespace under src/), so FileStore,
- * OAuthToken and UserSignature are the real SDK's. The baseline needs PDO SQLite (Debian: php-sqlite3),
+ * OAuthToken and UserSignature are the real SDK's. Without it, a Composer install of the SDK next to
+ * this file (vendor/autoload.php) is used. Before timing, the three stores must give the same tokens. The baseline needs PDO SQLite (Debian: php-sqlite3),
  * which the binding itself does not. The three stores hold the same N tokens (user tokens with a
  * UserSignature, as the SDK saves them with findUser on):
  * - zts: ZohoTokenStore with its defaults (synchronous "auto": a refresh is saved without an fsync);
@@ -42,7 +43,10 @@ require __DIR__ . '/autoload.php';
 
 const SDK_ENV = 'ZOHO_PHP_SDK';
 
-/** Loads the real SDK from $ZOHO_PHP_SDK (its src folder), or exits saying what to set; returns the folder. */
+/**
+ * Loads the real SDK from $ZOHO_PHP_SDK (its src folder), else from a Composer install next to this
+ * file (vendor/autoload.php with zohocrm/php-sdk-8.0), or exits saying what to set; returns the folder.
+ */
 function load_sdk(): string
 {
     $sdk = getenv(SDK_ENV);
@@ -53,18 +57,32 @@ function load_sdk(): string
         SDK_ENV,
         SDK_ENV,
     );
-    if (!is_string($sdk) || $sdk === '' || !is_file("$sdk/com/zoho/api/authenticator/store/FileStore.php")) {
-        fwrite(STDERR, ($sdk ? "bench.php: $sdk has no com/zoho/api/authenticator/store/FileStore.php.\n" : '') . $hint);
+    $store = 'com/zoho/api/authenticator/store/FileStore.php';
+    if (is_string($sdk) && $sdk !== '') {
+        if (!is_file("$sdk/$store")) {
+            fwrite(STDERR, "bench.php: $sdk has no $store.\n$hint");
+            exit(2);
+        }
+        $sdk = realpath($sdk);
+        // The SDK's composer.json maps the root namespace to src/ (PSR-4 "" => "src/").
+        spl_autoload_register(static function (string $class) use ($sdk): void {
+            $file = "$sdk/" . str_replace('\\', '/', $class) . '.php';
+            if (is_file($file)) {
+                require $file;
+            }
+        });
+    } elseif (is_file(__DIR__ . '/vendor/autoload.php')) {
+        require __DIR__ . '/vendor/autoload.php';
+        $found = class_exists(FileStore::class) ? (new ReflectionClass(FileStore::class))->getFileName() : '';
+        if (!str_ends_with($found, "/$store")) {
+            fwrite(STDERR, 'bench.php: ' . __DIR__ . "/vendor/autoload.php does not load the SDK's FileStore.\n$hint");
+            exit(2);
+        }
+        $sdk = substr($found, 0, -strlen("/$store"));
+    } else {
+        fwrite(STDERR, $hint);
         exit(2);
     }
-    $sdk = realpath($sdk);
-    // The SDK's composer.json maps the root namespace to src/ (PSR-4 "" => "src/").
-    spl_autoload_register(static function (string $class) use ($sdk): void {
-        $file = "$sdk/" . str_replace('\\', '/', $class) . '.php';
-        if (is_file($file)) {
-            require $file;
-        }
-    });
     foreach ([OAuthToken::class, UserSignature::class, FileStore::class, SDKException::class] as $class) {
         $file = class_exists($class) ? (new ReflectionClass($class))->getFileName() : '';
         if (!str_starts_with($file, "$sdk/")) {
@@ -356,6 +374,36 @@ function populate(string $directory, int $size): array
     return [$ztsPath, $sqlitePath, $csvPath];
 }
 
+/** A token's ten values, as the SDK's getters give them. */
+function fields(OAuthToken $token): array
+{
+    return [
+        $token->getId(), $token->getUserSignature()?->getName(), $token->getClientId(), $token->getClientSecret(),
+        $token->getRefreshToken(), $token->getAccessToken(), $token->getGrantToken(), $token->getExpiresIn(),
+        $token->getRedirectURL(), $token->getAPIDomain(),
+    ];
+}
+
+/**
+ * Stops unless the three stores give the same SDK tokens: a FileStore reading what zts gave out (the
+ * SDK's own objects go through all three).
+ */
+function check_same_tokens(array $stores, string $directory): void
+{
+    $tokens = array_map(fn (TokenStore $store) => array_map('fields', $store->getTokens()), $stores);
+    $copy = new FileStore("$directory/copy.csv");
+    foreach ($stores['zts']->getTokens() as $token) {
+        $copy->saveToken($token);
+    }
+    $tokens['FileStore copy of zts'] = array_map('fields', $copy->getTokens());
+    unlink("$directory/copy.csv");
+    foreach ($tokens as $kind => $list) {
+        if ($list !== $tokens['FileStore']) {
+            throw new RuntimeException("$kind does not hold the FileStore's tokens");
+        }
+    }
+}
+
 /** The duration of one call, in seconds; the token objects are built outside the timing. */
 function sample(string $call, TokenStore $store, int $size, RandomInts $random, int &$newUsers): float
 {
@@ -458,6 +506,7 @@ function main(array $argv): int
                 'FileStore' => new FileStore($csvPath),
             ];
             if ($size === $sizes[0]) {
+                check_same_tokens($stores, $directory);
                 foreach ($stores as $store) {
                     for ($i = 0; $i < 300; $i++) {
                         sample('findToken', $store, $size, $random, $newUsers); // warm-up
@@ -487,7 +536,8 @@ function main(array $argv): int
     }
 
     $sqliteVersion = (new PDO('sqlite::memory:'))->query('SELECT sqlite_version()')->fetchColumn();
-    printf("Command: %s=%s php %s\n", SDK_ENV, getenv(SDK_ENV), implode(' ', $argv));
+    $sdk = getenv(SDK_ENV);
+    printf("Command: %sphp %s\n", $sdk ? SDK_ENV . "=$sdk " : '', implode(' ', $argv));
     printf(
         "PHP %s, zts %s, PDO SQLite (SQLite %s), zohocrm/php-sdk-8.0 %s FileStore, %s; medians over %d rounds\n\n",
         PHP_VERSION,
