@@ -239,8 +239,8 @@ final class ZohoTokenStore implements TokenStore
     /**
      * New OAuthTokens from stored tokens' ten values one after another (null or "" where absent), built
      * as the SDK's stores build one: without the constructor (as clones of one blank token made so,
-     * which is cheaper than reflection for each). The setters are called literally, only for the values
-     * a token has: a list of 10,000 tokens spends most of its time here.
+     * which is cheaper than reflection for each). The setters are called literally (cheaper than by
+     * name), only for the values a token has.
      *
      * @return list<OAuthToken>
      */
