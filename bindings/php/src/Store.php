@@ -37,8 +37,18 @@ final class Store
     // Parameters that carry tokens are #[\SensitiveParameter]: stack traces never show their values.
     private const JSON_OUT = JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
 
+    // Above this many bytes a packed token might hold a value over zts's limit: it goes as JSON instead,
+    // so that zts refuses it with the JSON call's status and message.
+    private const PACKED_FAST_BYTES = 64 * 1024;
+
     private string $location;
     private ?CData $handle;
+    /** The out arguments of every call (`char *`, `size_t`, `char *`), made once: PHP makes one call at a time. */
+    private CData $output;
+    private CData $outputLength;
+    private CData $error;
+    /** @var list<CData> FFI::addr() of each, made once too */
+    private array $outputs;
 
     /**
      * Opens (and by default creates) the store at $location. $options are those of zts_open:
@@ -52,13 +62,15 @@ final class Store
         $this->location = $location;
         $this->handle = null;
         $ffi = Native::ffi();
+        $this->output = $ffi->new('char*');
+        $this->outputLength = $ffi->new('size_t');
+        $this->error = $ffi->new('char*');
+        $this->outputs = [FFI::addr($this->output), FFI::addr($this->outputLength), FFI::addr($this->error)];
         $handle = $ffi->new('zts_store*');
-        $error = $ffi->new('char*');
         $optionsJson = $options === [] ? null : self::encode($options, 'options');
-        $status = $ffi->zts_open(self::cText($location, 'location'), $optionsJson, FFI::addr($handle), FFI::addr($error));
-        $message = Native::takeString($error);
+        $status = $ffi->zts_open(self::cText($location, 'location'), $optionsJson, FFI::addr($handle), $this->outputs[2]);
         if ($status !== Status::OK) {
-            throw new ZtsException($status, $message ?? '');
+            throw new ZtsException($status, Native::takeString($this->error) ?? '');
         }
         $this->handle = $handle;
     }
@@ -159,6 +171,70 @@ final class Store
         return self::decode($this->call('zts_list', []));
     }
 
+    // Tokens as lists of their ten values in TOKEN_FIELDS order (null when absent), through zts's packed
+    // `_fields` calls (docs/packed-fields.md): no JSON is written or parsed on either side. Refusals are
+    // those of the array methods.
+
+    /**
+     * save() of a token given as its ten values; returns the stored token's ten values.
+     *
+     * @param list<?string> $values
+     * @return list<?string>
+     */
+    public function saveValues(#[\SensitiveParameter] array $values): array
+    {
+        $packed = self::packed($values);
+        if ($packed === null) {
+            return array_values($this->save(self::asToken($values)));
+        }
+        return self::unpacked($this->callFields('zts_save_fields', [$packed, strlen($packed)]));
+    }
+
+    /**
+     * find() of a query given as its ten values; returns the stored token's ten values.
+     *
+     * @param list<?string> $values
+     * @return list<?string>
+     */
+    public function findValues(#[\SensitiveParameter] array $values): array
+    {
+        $packed = self::packed($values);
+        if ($packed === null) {
+            return array_values($this->find(self::asToken($values)));
+        }
+        return self::unpacked($this->callFields('zts_find_fields', [$packed, strlen($packed)]));
+    }
+
+    /**
+     * findById(), returning the token's ten values.
+     *
+     * @return list<?string>
+     */
+    public function findByIdValues(?string $id): array
+    {
+        return self::unpacked($this->callFields('zts_find_by_id_fields', [self::cText($id, 'id')]));
+    }
+
+    /**
+     * Every stored token's ten values one after another in one flat list, in numeric id order.
+     *
+     * @return list<?string>
+     */
+    public function listValues(): array
+    {
+        return self::unpacked($this->listPacked());
+    }
+
+    /**
+     * Every stored token in the packed form itself (docs/packed-fields.md): ten values each ended by a
+     * NUL byte, "" for an absent value, one token after another in numeric id order; "" when there are
+     * none. For callers that walk the values once (ZohoTokenStore::getTokens): no list of nulls is made.
+     */
+    public function listPacked(): string
+    {
+        return $this->callFields('zts_list_fields', []);
+    }
+
     /** Deletes the token with this id (ZTS_NOT_FOUND when there is none). */
     public function delete(?string $id): void
     {
@@ -181,23 +257,89 @@ final class Store
     {
     }
 
-    /** Calls $function(handle, ...$inputs, [&output,] &error); returns the owned output as a PHP string. */
-    private function call(string $function, #[\SensitiveParameter] array $inputs, bool $hasOutput = true): ?string
+    private function openHandle(): CData
     {
         if ($this->handle === null) {
             throw new \LogicException(sprintf('the zts store %s is closed', var_export($this->location, true)));
         }
-        $ffi = Native::ffi();
-        $output = $ffi->new('char*');
-        $error = $ffi->new('char*');
-        $outs = $hasOutput ? [FFI::addr($output), FFI::addr($error)] : [FFI::addr($error)];
-        $status = $ffi->$function($this->handle, ...$inputs, ...$outs);
-        $result = Native::takeString($output);
-        $message = Native::takeString($error);
+        return $this->handle;
+    }
+
+    /** Calls $function(handle, ...$inputs, [&output,] &error); returns the owned output as a PHP string. */
+    private function call(string $function, #[\SensitiveParameter] array $inputs, bool $hasOutput = true): ?string
+    {
+        $handle = $this->openHandle();
+        $outs = $hasOutput ? [$this->outputs[0], $this->outputs[2]] : [$this->outputs[2]];
+        $status = Native::ffi()->$function($handle, ...$inputs, ...$outs);
+        // zts writes the output only on success, and the error only on failure.
         if ($status !== Status::OK) {
-            throw new ZtsException($status, $message ?? '');
+            throw new ZtsException($status, Native::takeString($this->error) ?? '');
         }
-        return $result;
+        return $hasOutput ? Native::takeString($this->output) : null;
+    }
+
+    /** Calls a `_fields` $function(handle, ...$inputs, &output, &length, &error); returns the packed output ("" for none). */
+    private function callFields(string $function, #[\SensitiveParameter] array $inputs): string
+    {
+        $handle = $this->openHandle();
+        $ffi = Native::ffi();
+        $status = $ffi->$function($handle, ...$inputs, ...$this->outputs);
+        if ($status !== Status::OK) {
+            throw new ZtsException($status, Native::takeString($this->error) ?? '');
+        }
+        $length = $this->outputLength->cdata;
+        if ($length === 0) { // an empty list: NULL
+            return '';
+        }
+        try {
+            return FFI::string($this->output, $length);
+        } finally {
+            $ffi->zts_fields_free($this->output, $length);
+        }
+    }
+
+    /**
+     * The packed form of ten values, or null when one is not a string or null, holds a NUL, or the token
+     * is very long: such a token goes as JSON, where zts refuses (or, for an integer expiry_time, reads)
+     * it exactly as through save() and find(). Not UTF-8 is refused by zts in both forms.
+     */
+    private static function packed(#[\SensitiveParameter] array $values): ?string
+    {
+        if (count($values) !== count(self::TOKEN_FIELDS) || !array_is_list($values)) {
+            throw new ZtsException(Status::INVALID_ARGUMENT, sprintf(
+                'a token is a list of its ten values (Store::TOKEN_FIELDS), not %d values',
+                count($values),
+            ));
+        }
+        foreach ($values as $value) {
+            if ($value !== null && !is_string($value)) {
+                return null;
+            }
+        }
+        $packed = implode("\0", $values) . "\0";
+        return strlen($packed) > self::PACKED_FAST_BYTES || substr_count($packed, "\0") !== count(self::TOKEN_FIELDS) ? null : $packed;
+    }
+
+    /** The token array of ten values (absent keys left out). */
+    private static function asToken(#[\SensitiveParameter] array $values): array
+    {
+        return array_filter(array_combine(self::TOKEN_FIELDS, $values), fn ($value) => $value !== null);
+    }
+
+    /** The values of packed tokens, one flat list ("" read back as null, as zts means it). */
+    private static function unpacked(#[\SensitiveParameter] string $packed): array
+    {
+        if ($packed === '') {
+            return [];
+        }
+        $values = explode("\0", $packed);
+        array_pop($values); // the empty string after the last NUL
+        foreach ($values as $i => $value) {
+            if ($value === '') {
+                $values[$i] = null;
+            }
+        }
+        return $values;
     }
 
     /** A `const char *` argument; null becomes NULL, which zts refuses by itself. */

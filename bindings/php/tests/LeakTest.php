@@ -20,24 +20,31 @@ final class LeakTest extends TestCase
     private const ALLOWED_RSS_GROWTH = 2 * 1024 * 1024;
     private const ALLOWED_PHP_GROWTH = 64 * 1024;
 
-    /** save, find, findById and a missed find (an owned error message) in turn, on 100 users. */
-    private static function mixedCalls(Store $store, int $count): void
+    /**
+     * save, find, findById and a missed find (an owned error message) in turn, on 100 users: the array
+     * calls (JSON), or with $packed the values calls (the packed `_fields` calls).
+     */
+    private static function mixedCalls(Store $store, int $count, bool $packed = false): void
     {
+        $values = fn (array $token) => array_map(fn ($key) => $token[$key] ?? null, Store::TOKEN_FIELDS);
         for ($n = 0; $n < $count; $n++) {
             $user = $n % 100;
             switch ($n % 4) {
                 case 0:
-                    $store->save(['user_name' => "user$user@example.com:777", 'access_token' => sprintf('1000.%064d', $n)]);
+                    $token = ['user_name' => "user$user@example.com:777", 'access_token' => sprintf('1000.%064d', $n)];
+                    $packed ? $store->saveValues($values($token)) : $store->save($token);
                     break;
                 case 1:
-                    $store->find(['user_name' => "user$user@example.com:777"]);
+                    $query = ['user_name' => "user$user@example.com:777"];
+                    $packed ? $store->findValues($values($query)) : $store->find($query);
                     break;
                 case 2:
-                    $store->findById((string) ($user + 1));
+                    $packed ? $store->findByIdValues((string) ($user + 1)) : $store->findById((string) ($user + 1));
                     break;
                 default:
                     try {
-                        $store->find(['user_name' => "nobody$user"]);
+                        $query = ['user_name' => "nobody$user"];
+                        $packed ? $store->findValues($values($query)) : $store->find($query);
                     } catch (ZtsException) {
                     }
             }
@@ -74,6 +81,17 @@ final class LeakTest extends TestCase
         $store->close();
     }
 
+    public function test100000PackedCallsLeaveMemoryFlat(): void
+    {
+        $store = new Store(':memory:');
+        for ($user = 0; $user < 100; $user++) {
+            $store->save(['user_name' => "user$user@example.com:777", 'access_token' => 'AT']);
+        }
+        $this->assertFlat(self::growth(fn (int $count) => self::mixedCalls($store, $count, true), 10_000));
+        $this->assertCount(1000, $store->listValues());
+        $store->close();
+    }
+
     public function testErrorMessagesAreFreed(): void
     {
         $store = new Store(':memory:');
@@ -99,6 +117,7 @@ final class LeakTest extends TestCase
         $this->assertFlat(self::growth(function (int $count) use ($store): void {
             for ($n = 0; $n < $count; $n++) {
                 $store->list();
+                $store->listPacked();
             }
         }, 1_000));
         $store->close();

@@ -193,6 +193,67 @@ final class StoreTest extends TestCase
         $this->assertSame($savedJson, $store->findJson('{"access_token":"ATX"}'));
     }
 
+    // --- the packed calls (docs/packed-fields.md) -------------------------------------------------------
+
+    public function testTheValuesMethodsGiveWhatTheArrayMethodsGive(): void
+    {
+        $store = new Store(':memory:');
+        $saved = $store->saveValues(array_map(fn ($key) => self::USER[$key] ?? null, Store::TOKEN_FIELDS));
+        $this->assertSame(array_values($store->findById('1')), $saved);
+        $this->assertSame(['1', self::USER['user_name']], array_slice($saved, 0, 2));
+        $this->assertNull($saved[6]); // no grant token: null, never ""
+        $this->assertSame($saved, $store->findValues([null, self::USER['user_name'], null, null, null, null, null, null, null, null]));
+        $this->assertSame($saved, $store->findByIdValues('1'));
+        // "0" is a value, not an absent one; non-ASCII values cross unchanged.
+        $store->save(['user_name' => 'ü@example.com:1', 'access_token' => '0', 'api_domain' => 'https://bücher.example/😀']);
+        $flat = array_merge(...array_map('array_values', $store->list()));
+        $this->assertSame($flat, $store->listValues());
+        $this->assertSame(implode("\0", array_map(fn ($value) => $value ?? '', $flat)) . "\0", $store->listPacked());
+        $this->assertSame('0', $store->findByIdValues('2')[5]);
+        $refreshed = $store->saveValues(['1', null, null, null, null, 'AT2', null, '4102444839398', null, null]);
+        $this->assertSame(array_replace($saved, [5 => 'AT2', 7 => '4102444839398']), $refreshed);
+        $this->assertSame('ZTS_NOT_FOUND', self::refusal(fn () => $store->findByIdValues('9'))->getStatusName());
+        $this->assertSame('ZTS_NOT_FOUND', self::refusal(fn () => $store->findValues([null, 'nobody:1', null, null, null, null, null, null, null, null]))->getStatusName());
+        $store->purge();
+        $this->assertSame([], $store->listValues());
+        $this->assertSame('', $store->listPacked());
+        $store->close();
+        $this->expectException(\LogicException::class);
+        $store->listPacked();
+    }
+
+    public function testATokenThePackedFormCannotCarryGoesAsJsonWithTheSameOutcome(): void
+    {
+        $store = new Store(':memory:');
+        $token = fn ($accessToken, $expiry = null) => [null, 'u@example.com:1', null, null, null, $accessToken, null, $expiry, null, null];
+        foreach (["a\0b", str_repeat('a', 64 * 1024 + 1)] as $value) {
+            $packed = self::refusal(fn () => $store->saveValues($token($value)));
+            $asArray = self::refusal(fn () => $store->save(['user_name' => 'u@example.com:1', 'access_token' => $value]));
+            $this->assertSame([$asArray->getStatus(), $asArray->getMessage()], [$packed->getStatus(), $packed->getMessage()]);
+        }
+        // Bytes that are not UTF-8 are packed, and zts refuses them with the JSON path's status.
+        $notUtf8 = self::refusal(fn () => $store->saveValues($token("1000.SECRET-\xff")));
+        $this->assertSame(Status::INVALID_ARGUMENT, $notUtf8->getStatus());
+        $this->assertStringContainsString('UTF-8', $notUtf8->getMessage());
+        $this->assertStringNotContainsString('SECRET', $notUtf8->getMessage());
+        $this->assertSame([], $store->listValues());
+        // An integer expiry_time is read as the JSON reads it.
+        $this->assertSame('4102444839397', $store->saveValues($token('A', 4102444839397))[7]);
+        $this->assertSame('4102444839397', $store->findValues($token(null, 4102444839397))[7]);
+    }
+
+    public function testAValuesListThatIsNotTenValuesIsRefused(): void
+    {
+        $store = new Store(':memory:');
+        foreach ([[], ['1'], array_fill(0, 11, null), ['id' => '1'] + array_fill(1, 9, null)] as $values) {
+            $error = self::refusal(fn () => $store->saveValues($values));
+            $this->assertSame(Status::INVALID_ARGUMENT, $error->getStatus());
+            $this->assertStringContainsString('ten values', $error->getMessage());
+            $this->assertSame(Status::INVALID_ARGUMENT, self::refusal(fn () => $store->findValues($values))->getStatus());
+        }
+        $this->assertSame([], $store->list());
+    }
+
     public function testStatusNames(): void
     {
         $this->assertSame('ZTS_NOT_FOUND', Store::statusName(Status::NOT_FOUND));

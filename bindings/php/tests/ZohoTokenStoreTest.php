@@ -258,6 +258,28 @@ final class ZohoTokenStoreTest extends TestCase
         $this->assertSame([], $store->getTokens());
     }
 
+    public function testEveryTokenIsANewObjectHoldingExactlyItsValues(): void
+    {
+        $store = $this->stored();
+        $store->getStore()->save(['access_token' => '0']); // "0" is a value, not an absent one
+        $store->getStore()->save(['user_name' => 'ü@example.com:1', 'refresh_token' => 'RT3', 'client_id' => 'c', 'client_secret' => 's']);
+        $expected = [
+            self::expected(['id' => '1']),
+            array_merge(array_fill_keys(Store::TOKEN_FIELDS, null), ['id' => '2', 'access_token' => '0']),
+            array_merge(array_fill_keys(Store::TOKEN_FIELDS, null), ['id' => '3', 'user_name' => 'ü@example.com:1', 'client_id' => 'c', 'client_secret' => 's', 'refresh_token' => 'RT3']),
+        ];
+        $tokens = $store->getTokens();
+        $this->assertSame($expected, array_map([Support::class, 'fields'], $tokens));
+        $this->assertSame($expected[1], Support::fields($store->findTokenById('2')));
+        // Changing one token changes no other, nor the tokens made later.
+        $tokens[1]->setGrantToken('GT-changed');
+        $tokens[1]->setUserSignature(new UserSignature('changed:1'));
+        $this->assertSame($expected[2], Support::fields($tokens[2]));
+        $this->assertSame($expected, array_map([Support::class, 'fields'], $store->getTokens()));
+        $this->assertSame($expected[1], Support::fields($store->findTokenById('2')));
+        $this->assertNotSame($store->findTokenById('1'), $store->findTokenById('1'));
+    }
+
     public function testTokensThatAreNotOAuthTokensAreIgnored(): void
     {
         $store = $this->stored();
