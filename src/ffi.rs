@@ -110,14 +110,6 @@ impl Out {
         }
         Ok(())
     }
-
-    unsafe fn list(self, tokens: &[Token]) -> Result<()> {
-        match self {
-            Out::Json(out) => put(out, list_to_json(tokens)),
-            Out::Fields(out, len) => put_fields(out, len, list_to_fields(tokens)?),
-        }
-        Ok(())
-    }
 }
 
 /// Writes a packed output: an owned buffer (NULL when empty) for `zts_fields_free`, and its length.
@@ -147,8 +139,12 @@ unsafe fn token_call(
 unsafe fn list_with(store: *mut zts_store, out: Out, out_error: *mut *mut c_char) -> i32 {
     guard(out_error, || {
         out.check()?;
-        let tokens = self::store(store)?.list()?;
-        out.list(&tokens)
+        let store = self::store(store)?;
+        match out {
+            Out::Json(out) => put(out, list_to_json(&store.list()?)),
+            Out::Fields(out, len) => put_fields(out, len, store.list_fields()?),
+        }
+        Ok(())
     })
 }
 

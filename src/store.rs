@@ -98,6 +98,11 @@ impl Store {
         self.engine().list()
     }
 
+    /// The same, packed (see `Token::write_fields`).
+    pub fn list_fields(&self) -> Result<Vec<u8>> {
+        self.engine().list_fields()
+    }
+
     /// The refresh leases live now: which token is being refreshed, by whom, until when.
     pub fn leases(&self) -> Result<Vec<Lease>> {
         let now = lease::now_ms();

@@ -142,17 +142,22 @@ impl Token {
         for (name, value) in FIELDS.iter().zip(self.values()) {
             let value = value.as_deref().unwrap_or("");
             if value.contains('\0') {
-                return Err(Error::invalid_token(format!(
-                    "the stored token with id {} has a NUL character in key \"{name}\", which the packed \
-                     fields cannot carry; read it with the JSON calls (zts_find, zts_list)",
-                    shown(self.id.as_deref().unwrap_or(""))
-                )));
+                return Err(unpackable(self.id.as_deref().unwrap_or(""), name));
             }
             out.extend_from_slice(value.as_bytes());
             out.push(0);
         }
         Ok(())
     }
+}
+
+/// A stored value the packed form cannot carry (it holds a NUL): the error names the token and the key.
+pub fn unpackable(id: &str, key: &str) -> Error {
+    Error::invalid_token(format!(
+        "the stored token with id {} has a NUL character in key \"{key}\", which the packed fields cannot \
+         carry; read it with the JSON calls (zts_find, zts_list)",
+        shown(id)
+    ))
 }
 
 /// The packed form of a list: the tokens' packed forms one after another.

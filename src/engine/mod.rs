@@ -77,6 +77,10 @@ pub trait Engine: Send {
     }
     /// Every token in numeric id order.
     fn list(&mut self) -> Result<Vec<Token>>;
+    /// The same, packed (see `Token::write_fields`). An engine may write the rows straight into it.
+    fn list_fields(&mut self) -> Result<Vec<u8>> {
+        crate::token::list_to_fields(&self.list()?)
+    }
     /// The refresh lease with this key, live or not.
     fn lease(&mut self, key: &str) -> Result<Option<Lease>>;
     /// Every recorded refresh lease, live or not.

@@ -897,6 +897,9 @@ static void test_fields(void) {
     r = (struct result)RESULT_INIT;
     r.status = zts_find_by_id_fields(file, "1", &r.out, &len, &r.error);
     expect_fail("zts_find_by_id_fields(a stored NUL)", r, ZTS_INVALID_TOKEN, "grant_token");
+    r = (struct result)RESULT_INIT;
+    r.status = zts_list_fields(file, &r.out, &len, &r.error);
+    expect_fail("zts_list_fields(a stored NUL)", r, ZTS_INVALID_TOKEN, "id \"1\" has a NUL character in key \"grant_token\"");
     call_ok("zts_find_by_id(the same token, as JSON)", find_by_id(file, "1"));
     /* A packed save of that row commits, then cannot return it: the message says it was saved. */
     r = (struct result)RESULT_INIT;
