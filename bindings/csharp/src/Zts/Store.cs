@@ -178,21 +178,24 @@ namespace Zts
         /// <summary><see cref="Save"/> of a token given as its ten values; returns the stored token's ten values.</summary>
         public string[] SaveValues(IList<string> values)
         {
-            byte[] packed = Pack(values);
-            if (packed == null) return ToValues(Save(ToDictionary(values)));
-            var length = new UIntPtr((uint)packed.Length);
-            return Unpack(CallFields((IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error) =>
-                library.SaveFields(store, packed, length, ref output, ref outputLength, ref error)))[0];
+            return TokenCall(values, library.SaveFields, Save);
         }
 
         /// <summary><see cref="Find"/> of a query given as its ten values; returns the stored token's ten values.</summary>
         public string[] FindValues(IList<string> values)
         {
+            return TokenCall(values, library.FindFields, Find);
+        }
+
+        // A packed call with a token in and a token out, or its JSON form for what Pack cannot carry.
+        private string[] TokenCall(IList<string> values, ZtsLibrary.FieldsFunction packedCall,
+            Func<IDictionary<string, string>, IDictionary<string, string>> jsonCall)
+        {
             byte[] packed = Pack(values);
-            if (packed == null) return ToValues(Find(ToDictionary(values)));
+            if (packed == null) return ToValues(jsonCall(ToDictionary(values)));
             var length = new UIntPtr((uint)packed.Length);
             return Unpack(CallFields((IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error) =>
-                library.FindFields(store, packed, length, ref output, ref outputLength, ref error)))[0];
+                packedCall(store, packed, length, ref output, ref outputLength, ref error)))[0];
         }
 
         /// <summary><see cref="FindById"/>, returning the token's ten values.</summary>
