@@ -52,6 +52,12 @@ namespace Zts.Tests
             Check.SequenceEqual(new[] { "1", "ä", null, null, null, null, null, null, null, "x" }, tokens[0]);
             Check.SequenceEqual(new[] { "2", null, null, null, null, null, null, null, null, null }, tokens[1]);
             Check.Equal(0, Store.Unpack(new byte[0]).Count);
+            // A value equal to the previous token's is shared; one of the same length but other bytes is not.
+            tokens = Store.Unpack(Encoding.UTF8.GetBytes("1\0ab\0\0\0\0\0\0\0\0é\0" + "2\0ac\0\0\0\0\0\0\0\0é\0" + "3\0ac\0\0\0\0\0\0\0x\0ë\0"));
+            Check.SequenceEqual(new[] { "ab", "ac", "ac" }, tokens.Select(token => token[1]));
+            Check.SequenceEqual(new[] { null, null, "x" }, tokens.Select(token => token[8]));
+            Check.SequenceEqual(new[] { "é", "é", "ë" }, tokens.Select(token => token[9]));
+            Check.True(ReferenceEquals(tokens[1][1], tokens[2][1]), "an equal value is the same string");
             var error = Check.Throws<ZtsException>(() => Store.Unpack(Encoding.ASCII.GetBytes("1\0\0\0")));
             Check.Equal("ZTS_INTERNAL", error.StatusName);
             Check.Throws<ZtsException>(() => Store.Unpack(Encoding.ASCII.GetBytes("1\0\0\0\0\0\0\0\0\0\0tail")));

@@ -347,27 +347,54 @@ namespace Zts
             return packed;
         }
 
-        /// <summary>The tokens of a packed buffer, ten values each ("" read back as null, as zts means it).</summary>
+        /// <summary>
+        /// The tokens of a packed buffer, ten values each ("" read back as null, as zts means it). A value
+        /// whose bytes equal the previous token's value of the same key is that same string: the tokens of
+        /// one application share their client, redirect URL and API domain, and a list then makes fewer
+        /// strings (strings are immutable, so sharing one changes nothing for the caller).
+        /// </summary>
         internal static IList<string[]> Unpack(byte[] packed)
         {
+            int keys = TokenFields.Count;
             var tokens = new List<string[]>();
-            string[] token = null;
-            int field = TokenFields.Count, start = 0;
+            string[] token = null, previous = null;
+            var previousStart = new int[keys];
+            var previousLength = new int[keys];
+            int field = keys, start = 0;
             for (int at = 0; at < packed.Length; at++)
             {
                 if (packed[at] != 0) continue;
-                if (field == TokenFields.Count)
+                if (field == keys)
                 {
-                    token = new string[TokenFields.Count];
+                    previous = token;
+                    token = new string[keys];
                     tokens.Add(token);
                     field = 0;
                 }
-                token[field++] = at == start ? null : Encoding.UTF8.GetString(packed, start, at - start);
+                int length = at - start;
+                if (length == 0)
+                    token[field] = null;
+                else if (previous != null && previousLength[field] == length && SameBytes(packed, previousStart[field], start, length))
+                    token[field] = previous[field];
+                else
+                    token[field] = Encoding.UTF8.GetString(packed, start, length);
+                previousStart[field] = start;
+                previousLength[field] = length;
+                field++;
                 start = at + 1;
             }
-            if (field != TokenFields.Count || start != packed.Length)
+            if (field != keys || start != packed.Length)
                 throw new ZtsException(ZtsStatus.Internal, "zts returned packed fields that do not hold whole tokens");
             return tokens;
+        }
+
+        private static bool SameBytes(byte[] bytes, int first, int second, int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (bytes[first + i] != bytes[second + i]) return false;
+            }
+            return true;
         }
 
         private static Dictionary<string, string> ToDictionary(IList<string> values)
