@@ -48,4 +48,4 @@ mcs -langversion:7.2 -warn:4 -warnaserror+ -nologo -optimize+ -target:exe -out:"
 
 VERSION_FILE="${SDK%.dll}.version"
 SDK_VERSION="$( [ -f "$VERSION_FILE" ] && cat "$VERSION_FILE" || echo unknown)"
-exec mono "$OUT/Bench.exe" --command "bash bindings/csharp/bench/run.sh $*" --sdk-version "$SDK_VERSION" "$@"
+exec mono "$OUT/Bench.exe" --command "bash bindings/csharp/bench/run.sh${*:+ $*}" --sdk-version "$SDK_VERSION" "$@"
