@@ -71,6 +71,58 @@ namespace Zts.Tests
             }
         }
 
+        /// <summary>The packed calls ZohoTokenStore makes, each buffer freed with zts_fields_free.</summary>
+        private static void PackedCalls(Store store, int count)
+        {
+            var values = new string[10];
+            for (int n = 0; n < count; n++)
+            {
+                int user = n % 100;
+                switch (n % 5)
+                {
+                    case 0:
+                        values[1] = "user" + user + "@example.com:777";
+                        values[5] = "1000." + n.ToString("D64");
+                        store.SaveValues(values);
+                        values[5] = null;
+                        break;
+                    case 1:
+                        values[1] = "user" + user + "@example.com:777";
+                        store.FindValues(values);
+                        break;
+                    case 2:
+                        store.FindByIdValues((user + 1).ToString());
+                        break;
+                    case 3:
+                        if (user % 10 == 0) store.ListValues(); // 100 tokens in one buffer
+                        break;
+                    default:
+                        try
+                        {
+                            store.FindByIdValues("100000");
+                        }
+                        catch (ZtsException)
+                        {
+                        }
+                        break;
+                }
+            }
+        }
+
+        [Test]
+        public void HundredThousandPackedCallsLeaveRssFlat()
+        {
+            using (var store = new Store(":memory:"))
+            {
+                for (int user = 0; user < 100; user++)
+                    store.Save(Fields("user_name", "user" + user + "@example.com:777", "access_token", "AT"));
+                PackedCalls(store, 10000);
+                long before = SettledRss();
+                PackedCalls(store, 100000);
+                CheckFlat(before, "100,000 packed calls");
+            }
+        }
+
         [Test]
         public void ErrorMessagesAreFreed()
         {

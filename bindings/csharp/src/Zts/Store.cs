@@ -34,6 +34,11 @@ namespace Zts
 
         // The native call made while the handle is held; output stays zero for calls without one.
         private delegate int NativeCall(IntPtr store, ref IntPtr output, ref IntPtr error);
+        private delegate int NativeFieldsCall(IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error);
+
+        // Above this many packed bytes a token goes as JSON: a value might then pass zts's per-value
+        // limit, which zts should refuse with the JSON call's status and message.
+        private const int PackedFastBytes = 64 * 1024;
 
         /// <summary>Opens (and by default creates) the store at a file path, or ":memory:".</summary>
         public Store(string location)
@@ -165,6 +170,49 @@ namespace Zts
             return TokenJson.ReadTokens(ListJson());
         }
 
+        // Tokens as their ten values in TokenFields order (null when absent), through zts's packed
+        // `_fields` calls (docs/packed-fields.md): no JSON is written or parsed on either side. A token
+        // the packed form cannot carry exactly (a value holding a NUL or a lone surrogate, or over 64 KiB
+        // in all) goes through the JSON call, so zts refuses it as through Save and Find.
+
+        /// <summary><see cref="Save"/> of a token given as its ten values; returns the stored token's ten values.</summary>
+        public string[] SaveValues(IList<string> values)
+        {
+            return TokenCall(values, library.SaveFields, Save);
+        }
+
+        /// <summary><see cref="Find"/> of a query given as its ten values; returns the stored token's ten values.</summary>
+        public string[] FindValues(IList<string> values)
+        {
+            return TokenCall(values, library.FindFields, Find);
+        }
+
+        // A packed call with a token in and a token out, or its JSON form for what Pack cannot carry.
+        private string[] TokenCall(IList<string> values, ZtsLibrary.FieldsFunction packedCall,
+            Func<IDictionary<string, string>, IDictionary<string, string>> jsonCall)
+        {
+            byte[] packed = Pack(values);
+            if (packed == null) return ToValues(jsonCall(ToDictionary(values)));
+            var length = new UIntPtr((uint)packed.Length);
+            return Unpack(CallFields((IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error) =>
+                packedCall(store, packed, length, ref output, ref outputLength, ref error)))[0];
+        }
+
+        /// <summary><see cref="FindById"/>, returning the token's ten values.</summary>
+        public string[] FindByIdValues(string id)
+        {
+            byte[] input = Utf8Argument(id, "id");
+            return Unpack(CallFields((IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error) =>
+                library.FindByIdFields(store, input, ref output, ref outputLength, ref error)))[0];
+        }
+
+        /// <summary>Every stored token's ten values, in numeric id order.</summary>
+        public IList<string[]> ListValues()
+        {
+            return Unpack(CallFields((IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error) =>
+                library.ListFields(store, ref output, ref outputLength, ref error)));
+        }
+
         /// <summary>Deletes the token with this id (ZTS_NOT_FOUND when there is none).</summary>
         public void Delete(string id)
         {
@@ -185,13 +233,7 @@ namespace Zts
             bool held = false;
             try
             {
-                handle.DangerousAddRef(ref held);
-                status = call(handle.DangerousGetHandle(), ref output, ref error);
-            }
-            catch (ObjectDisposedException) when (!held)
-            {
-                // No object name: it would add a second line to the message.
-                throw new ObjectDisposedException(null, "the zts store " + location + " is closed");
+                status = call(Hold(ref held), ref output, ref error);
             }
             finally
             {
@@ -201,6 +243,41 @@ namespace Zts
             string message = library.TakeString(ref error);
             if (status != ZtsStatus.Ok) throw new ZtsException(status, message);
             return result;
+        }
+
+        private byte[] CallFields(NativeFieldsCall call)
+        {
+            IntPtr output = IntPtr.Zero, error = IntPtr.Zero;
+            UIntPtr outputLength = UIntPtr.Zero;
+            int status;
+            bool held = false;
+            try
+            {
+                status = call(Hold(ref held), ref output, ref outputLength, ref error);
+            }
+            finally
+            {
+                if (held) handle.DangerousRelease();
+            }
+            byte[] result = library.TakeFields(ref output, ref outputLength);
+            string message = library.TakeString(ref error);
+            if (status != ZtsStatus.Ok) throw new ZtsException(status, message);
+            return result;
+        }
+
+        /// <summary>The native handle, held until the caller's DangerousRelease (when held is set).</summary>
+        private IntPtr Hold(ref bool held)
+        {
+            try
+            {
+                handle.DangerousAddRef(ref held);
+            }
+            catch (ObjectDisposedException) when (!held)
+            {
+                // No object name: it would add a second line to the message.
+                throw new ObjectDisposedException(null, "the zts store " + location + " is closed");
+            }
+            return handle.DangerousGetHandle();
         }
 
         /// <summary>
@@ -234,6 +311,108 @@ namespace Zts
         private static IDictionary<string, string> ReadToken(string json)
         {
             return TokenJson.ReadToken(json);
+        }
+
+        /// <summary>
+        /// The packed form of ten values (each followed by a NUL; null is empty), or null when it cannot
+        /// carry them exactly: a value holding a NUL or a lone surrogate, or more than 64 KiB in all.
+        /// </summary>
+        internal static byte[] Pack(IList<string> values)
+        {
+            if (values == null) throw new ArgumentNullException("values");
+            if (values.Count != TokenFields.Count)
+                throw new ArgumentException("a token has " + TokenFields.Count + " values, not " + values.Count, "values");
+            int length = values.Count;
+            foreach (string value in values)
+            {
+                if (value == null) continue;
+                if (value.IndexOf('\0') >= 0) return null;
+                try
+                {
+                    length += Utf8.GetByteCount(value);
+                }
+                catch (EncoderFallbackException)
+                {
+                    return null;
+                }
+                if (length > PackedFastBytes) return null;
+            }
+            var packed = new byte[length];
+            int at = 0;
+            foreach (string value in values)
+            {
+                if (value != null) at += Utf8.GetBytes(value, 0, value.Length, packed, at);
+                packed[at++] = 0;
+            }
+            return packed;
+        }
+
+        /// <summary>
+        /// The tokens of a packed buffer, ten values each ("" read back as null, as zts means it). A value
+        /// whose bytes equal the previous token's value of the same key is that same string: the tokens of
+        /// one application share their client, redirect URL and API domain, and a list then makes fewer
+        /// strings (strings are immutable, so sharing one changes nothing for the caller).
+        /// </summary>
+        internal static IList<string[]> Unpack(byte[] packed)
+        {
+            int keys = TokenFields.Count;
+            var tokens = new List<string[]>();
+            string[] token = null, previous = null;
+            var previousStart = new int[keys];
+            var previousLength = new int[keys];
+            int field = keys, start = 0;
+            for (int at = 0; at < packed.Length; at++)
+            {
+                if (packed[at] != 0) continue;
+                if (field == keys)
+                {
+                    previous = token;
+                    token = new string[keys];
+                    tokens.Add(token);
+                    field = 0;
+                }
+                int length = at - start;
+                if (length == 0)
+                    token[field] = null;
+                else if (previous != null && previousLength[field] == length && SameBytes(packed, previousStart[field], start, length))
+                    token[field] = previous[field];
+                else
+                    token[field] = Encoding.UTF8.GetString(packed, start, length);
+                previousStart[field] = start;
+                previousLength[field] = length;
+                field++;
+                start = at + 1;
+            }
+            if (field != keys || start != packed.Length)
+                throw new ZtsException(ZtsStatus.Internal, "zts returned packed fields that do not hold whole tokens");
+            return tokens;
+        }
+
+        private static bool SameBytes(byte[] bytes, int first, int second, int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (bytes[first + i] != bytes[second + i]) return false;
+            }
+            return true;
+        }
+
+        private static Dictionary<string, string> ToDictionary(IList<string> values)
+        {
+            var token = new Dictionary<string, string>(TokenFields.Count);
+            for (int i = 0; i < TokenFields.Count; i++) token[TokenFields[i]] = values[i];
+            return token;
+        }
+
+        private static string[] ToValues(IDictionary<string, string> token)
+        {
+            var values = new string[TokenFields.Count];
+            for (int i = 0; i < TokenFields.Count; i++)
+            {
+                string value;
+                values[i] = token.TryGetValue(TokenFields[i], out value) ? value : null;
+            }
+            return values;
         }
     }
 }

@@ -11,7 +11,8 @@ namespace Zts
     /// The Zoho CRM C# SDK's ITokenStore (ZOHOCRMSDK-8.0) over a zts store file (or ":memory:").
     /// </summary>
     /// <remarks>
-    /// Only the mapping between the SDK's OAuthToken objects and zts tokens is done here; matching,
+    /// Only the mapping between the SDK's OAuthToken objects and zts tokens (their ten values, passed
+    /// packed by the Store's *Values calls, without JSON) is done here; matching,
     /// merging and ids are zts's (the SDK FileStore rules, see the repository README). Every failure
     /// throws the SDK's SDKException with Code "TOKEN_STORE"; its Message names the operation, the zts
     /// status name and zts's message, and its Cause is the ZtsException (or the disposed-store or
@@ -26,6 +27,9 @@ namespace Zts
         /// early), not within 5 s as the other SDKs: a find of a token it will not refresh takes no lease.
         /// </summary>
         public const int SdkRefreshLeadMs = 5;
+
+        // The index of the id among a token's values (Store.TokenFields).
+        private const int Id = 0;
 
         private readonly Store store;
 
@@ -74,17 +78,17 @@ namespace Zts
         {
             var oauthToken = token as OAuthToken;
             if (oauthToken == null) return token;
-            IDictionary<string, string> query = ToZts(oauthToken);
+            string[] query = ToZts(oauthToken);
             // The SDK stores never match on the id here: the SDK's Revoke passes a token holding only an
             // id and gets null from them. Without its id such a token has nothing to match, so no query.
-            query.Remove("id");
+            query[Id] = null;
             bool matchable = false;
-            foreach (string value in query.Values) matchable |= value != null;
+            foreach (string value in query) matchable |= value != null;
             if (!matchable) return null;
-            IDictionary<string, string> stored;
+            string[] stored;
             try
             {
-                stored = store.Find(query);
+                stored = store.FindValues(query);
             }
             catch (ZtsException error) when (error.Status == ZtsStatus.NotFound || error.Status == ZtsStatus.InvalidToken)
             {
@@ -101,10 +105,10 @@ namespace Zts
         /// <summary>A new OAuthToken holding the token with this id; SDKException when there is none.</summary>
         public IToken FindTokenById(string id)
         {
-            IDictionary<string, string> stored;
+            string[] stored;
             try
             {
-                stored = store.FindById(id);
+                stored = store.FindByIdValues(id);
             }
             catch (Exception error) when (IsStoreError(error))
             {
@@ -121,10 +125,10 @@ namespace Zts
         {
             var oauthToken = token as OAuthToken;
             if (oauthToken == null) return;
-            IDictionary<string, string> stored;
+            string[] stored;
             try
             {
-                stored = store.Save(ToZts(oauthToken));
+                stored = store.SaveValues(ToZts(oauthToken));
             }
             catch (Exception error) when (IsStoreError(error))
             {
@@ -149,17 +153,17 @@ namespace Zts
         /// <summary>Every stored token as a new OAuthToken, in numeric id order.</summary>
         public List<IToken> GetTokens()
         {
-            IList<IDictionary<string, string>> stored;
+            IList<string[]> stored;
             try
             {
-                stored = store.List();
+                stored = store.ListValues();
             }
             catch (Exception error) when (IsStoreError(error))
             {
                 throw SdkError("GetTokens", error);
             }
             var tokens = new List<IToken>(stored.Count);
-            foreach (IDictionary<string, string> token in stored) tokens.Add(NewOAuthToken(token));
+            foreach (string[] token in stored) tokens.Add(NewOAuthToken(token));
             return tokens;
         }
 
@@ -189,41 +193,37 @@ namespace Zts
             return new SDKException(TokenStoreCode, "zts " + operation + " failed: " + detail, error);
         }
 
-        /// <summary>The zts token of an OAuthToken. expiry_time is the SDK's ExpiresIn (epoch ms, a string).</summary>
-        private static IDictionary<string, string> ToZts(OAuthToken token)
+        /// <summary>
+        /// The zts token of an OAuthToken, as its ten values in <see cref="Store.TokenFields"/> order (null
+        /// when absent). expiry_time is the SDK's ExpiresIn (epoch ms, a string).
+        /// </summary>
+        private static string[] ToZts(OAuthToken token)
         {
-            return new Dictionary<string, string>
+            return new[]
             {
-                { "id", token.Id },
-                { "user_name", token.UserSignature != null ? token.UserSignature.Name : null },
-                { "client_id", token.ClientId },
-                { "client_secret", token.ClientSecret },
-                { "refresh_token", token.RefreshToken },
-                { "access_token", token.AccessToken },
-                { "grant_token", token.GrantToken },
-                { "expiry_time", token.ExpiresIn },
-                { "redirect_url", token.RedirectURL },
-                { "api_domain", token.APIDomain },
+                token.Id, token.UserSignature != null ? token.UserSignature.Name : null, token.ClientId,
+                token.ClientSecret, token.RefreshToken, token.AccessToken, token.GrantToken, token.ExpiresIn,
+                token.RedirectURL, token.APIDomain,
             };
         }
 
-        /// <summary>Sets the token's null fields from a stored zts token, as the SDK stores' SetMergeData.</summary>
-        private static void FillEmptyFields(OAuthToken token, IDictionary<string, string> stored)
+        /// <summary>Sets the token's null fields from a stored token's ten values, as the SDK stores' SetMergeData.</summary>
+        private static void FillEmptyFields(OAuthToken token, string[] stored)
         {
-            if (token.Id == null) token.Id = stored["id"];
-            if (token.UserSignature == null && stored["user_name"] != null) token.UserSignature = new UserSignature(stored["user_name"]);
-            if (token.ClientId == null) token.ClientId = stored["client_id"];
-            if (token.ClientSecret == null) token.ClientSecret = stored["client_secret"];
-            if (token.RefreshToken == null) token.RefreshToken = stored["refresh_token"];
-            if (token.AccessToken == null) token.AccessToken = stored["access_token"];
-            if (token.GrantToken == null) token.GrantToken = stored["grant_token"];
-            if (token.ExpiresIn == null) token.ExpiresIn = stored["expiry_time"];
-            if (token.RedirectURL == null) token.RedirectURL = stored["redirect_url"];
-            if (token.APIDomain == null) token.APIDomain = stored["api_domain"];
+            if (token.Id == null) token.Id = stored[Id];
+            if (token.UserSignature == null && stored[1] != null) token.UserSignature = new UserSignature(stored[1]);
+            if (token.ClientId == null) token.ClientId = stored[2];
+            if (token.ClientSecret == null) token.ClientSecret = stored[3];
+            if (token.RefreshToken == null) token.RefreshToken = stored[4];
+            if (token.AccessToken == null) token.AccessToken = stored[5];
+            if (token.GrantToken == null) token.GrantToken = stored[6];
+            if (token.ExpiresIn == null) token.ExpiresIn = stored[7];
+            if (token.RedirectURL == null) token.RedirectURL = stored[8];
+            if (token.APIDomain == null) token.APIDomain = stored[9];
         }
 
         /// <summary>A new OAuthToken holding a stored token, built as the SDK FileStore builds one.</summary>
-        private static OAuthToken NewOAuthToken(IDictionary<string, string> stored)
+        private static OAuthToken NewOAuthToken(string[] stored)
         {
             var token = new OAuthToken();
             FillEmptyFields(token, stored);

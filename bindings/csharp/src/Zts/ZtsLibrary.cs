@@ -44,6 +44,17 @@ namespace Zts
         public delegate int DeleteFunction(IntPtr store, byte[] id, ref IntPtr error);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate int PurgeFunction(IntPtr store, ref IntPtr error);
+        // The packed `_fields` calls (docs/packed-fields.md): zts_save_fields and zts_find_fields take a
+        // packed token; zts_find_by_id_fields an id; zts_list_fields nothing. Each returns a packed buffer
+        // and its length, freed with zts_fields_free.
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate int FieldsFunction(IntPtr store, byte[] fields, UIntPtr fieldsLength, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate int IdFieldsFunction(IntPtr store, byte[] id, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate int ListFieldsFunction(IntPtr store, ref IntPtr output, ref UIntPtr outputLength, ref IntPtr error);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate void FieldsFreeFunction(IntPtr fields, UIntPtr length);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void StringFreeFunction(IntPtr text);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -76,6 +87,11 @@ namespace Zts
         public readonly ListFunction List;
         public readonly DeleteFunction Delete;
         public readonly PurgeFunction Purge;
+        public readonly FieldsFunction SaveFields;
+        public readonly FieldsFunction FindFields;
+        public readonly IdFieldsFunction FindByIdFields;
+        public readonly ListFieldsFunction ListFields;
+        public readonly FieldsFreeFunction FieldsFree;
         public readonly StringFreeFunction StringFree;
         public readonly StatusNameFunction StatusNameOf;
 
@@ -90,6 +106,11 @@ namespace Zts
             List = Bind<ListFunction>(library, "zts_list");
             Delete = Bind<DeleteFunction>(library, "zts_delete");
             Purge = Bind<PurgeFunction>(library, "zts_purge");
+            SaveFields = Bind<FieldsFunction>(library, "zts_save_fields");
+            FindFields = Bind<FieldsFunction>(library, "zts_find_fields");
+            FindByIdFields = Bind<IdFieldsFunction>(library, "zts_find_by_id_fields");
+            ListFields = Bind<ListFieldsFunction>(library, "zts_list_fields");
+            FieldsFree = Bind<FieldsFreeFunction>(library, "zts_fields_free");
             StringFree = Bind<StringFreeFunction>(library, "zts_string_free");
             StatusNameOf = Bind<StatusNameFunction>(library, "zts_status_name");
             Version = CopyString(Bind<VersionFunction>(library, "zts_version")());
@@ -189,6 +210,23 @@ namespace Zts
             {
                 StringFree(text);
                 text = IntPtr.Zero;
+            }
+        }
+
+        /// <summary>Copies packed fields and frees them with zts_fields_free (an empty array for NULL).</summary>
+        public byte[] TakeFields(ref IntPtr fields, ref UIntPtr length)
+        {
+            if (fields == IntPtr.Zero) return new byte[0];
+            try
+            {
+                var bytes = new byte[checked((int)length.ToUInt64())];
+                Marshal.Copy(fields, bytes, 0, bytes.Length);
+                return bytes;
+            }
+            finally
+            {
+                FieldsFree(fields, length);
+                fields = IntPtr.Zero;
             }
         }
 
