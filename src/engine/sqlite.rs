@@ -728,6 +728,25 @@ mod tests {
     }
 
     #[test]
+    fn the_packed_list_is_the_list_packed() {
+        let mut engine = SqliteEngine::open(":memory:", &Options::default()).unwrap();
+        // What other programs may leave in the file: non-UTF-8 bytes, empty strings, NULLs.
+        engine
+            .conn
+            .execute_batch(
+                "INSERT INTO oauthtoken (id, user_name, access_token, refresh_token, expiry_time)
+                 VALUES ('2', x'ff61', '', NULL, '1700000000000'), ('10', 'b', 'A', 'R', NULL), ('9', 'c', 'ü', '', '')",
+            )
+            .unwrap();
+        let tokens = engine.list().unwrap();
+        assert_eq!(tokens.iter().map(|t| t.id.clone().unwrap()).collect::<Vec<_>>(), ["2", "9", "10"]);
+        assert_eq!(engine.list_fields().unwrap(), crate::token::list_to_fields(&tokens).unwrap());
+        engine.conn.execute_batch("UPDATE oauthtoken SET api_domain = char(97, 0) WHERE id = '9'").unwrap();
+        let err = engine.list_fields().unwrap_err();
+        assert!(err.message.contains(r#"id "9" has a NUL character in key "api_domain""#), "{err}");
+    }
+
+    #[test]
     fn each_setting_syncs_the_commits_it_promises_to() {
         for (setting, unsynced_write, synced_write) in
             [("auto", (1, false), (2, true)), ("full", (2, true), (2, true)), ("normal", (1, true), (1, true))]
