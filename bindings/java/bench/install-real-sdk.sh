@@ -52,7 +52,8 @@ cat > "$build/pom.xml" <<'POM'
   </dependencies>
   <build>
     <sourceDirectory>source/src/main/java</sourceDirectory>
-    <resources><resource><directory>source/src/main/resources</directory></resource></resources>
+    <!-- Initializer reads its class map as the class-path resource /resources/JSONDetails.json. -->
+    <resources><resource><directory>source/src/main/resources</directory><targetPath>resources</targetPath></resource></resources>
     <plugins>
       <plugin>
         <groupId>org.apache.maven.plugins</groupId>
@@ -70,5 +71,5 @@ cat > "$build/pom.xml" <<'POM'
 </project>
 POM
 
-MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -q --batch-mode -Dstyle.color=never -f "$build/pom.xml" install
+MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -q --batch-mode -Dstyle.color=never -f "$build/pom.xml" clean install
 echo "install-real-sdk.sh: installed com.zoho.crm:zohocrm-java-sdk-8-0:2.0.0 (built in $build) into the local Maven repository"
