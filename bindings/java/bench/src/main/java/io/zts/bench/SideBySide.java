@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * Calls: findToken (a new token with the UserSignature of a random stored user), findTokenById (a random
  * id), saveToken (a token found by id with a new access token and expiry, as the SDK saves a refresh),
  * deleteToken (of a token saved just before, untimed), getTokens. Each cell is the median of single
- * calls; the stores take turns in --rounds rounds, after a warm-up for the JIT. Prints a Markdown table
+ * calls; in each of --rounds rounds the stores take turns call by call, after a warm-up for the JIT. Prints a Markdown table
  * with the targets: zts faster than the FileStore and within 1.5x of the sqlite store.
  */
 final class SideBySide {
@@ -256,13 +256,18 @@ final class SideBySide {
                     }
                     for (int round = 0; round < rounds; round++) {
                         for (String kind : KINDS) {
-                            TokenStore store = stores.get(kind);
-                            int count = iterations(call, kind, size);
-                            for (int i = 0; i < Math.min(3, count); i++) {
-                                sample(call, store, size, random, newUsers); // warm-up
+                            for (int i = 0; i < Math.min(3, iterations(call, kind, size)); i++) {
+                                sample(call, stores.get(kind), size, random, newUsers); // warm-up
                             }
-                            for (int i = 0; i < count; i++) {
-                                samples.get(kind).add(sample(call, store, size, random, newUsers));
+                        }
+                        // The stores take turns call by call, so that a burst of other work on the machine
+                        // (a disk busy with another program's syncs) falls on all three alike.
+                        int longest = KINDS.stream().mapToInt(kind -> iterations(call, kind, size)).max().getAsInt();
+                        for (int i = 0; i < longest; i++) {
+                            for (String kind : KINDS) {
+                                if (i < iterations(call, kind, size)) {
+                                    samples.get(kind).add(sample(call, stores.get(kind), size, random, newUsers));
+                                }
                             }
                         }
                     }
