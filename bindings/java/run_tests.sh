@@ -8,8 +8,8 @@
 #
 # The SDK tests run against sdk-contract/, a stand-in for the Zoho CRM Java SDK written from the SDK
 # contract, because the real SDK is not on Maven Central. When the real SDK
-# (com.zoho.crm:zohocrm-java-sdk-8-0:2.0.0) is in the local Maven repository, they run a second time
-# against it. ZTS_JAVA_REAL_SDK=1 requires that run (Maven then also asks Zoho's repository), =0 skips it.
+# (com.zoho.crm:zohocrm-java-sdk-8-0:2.0.0) is in the local Maven repository (bench/install-real-sdk.sh
+# builds it there from its public source), they run a second time against it. ZTS_JAVA_REAL_SDK=1 requires that run (Maven then also asks Zoho's repository), =0 skips it.
 #
 # Ends with one line "java: N passed, M failed, K skipped"; exits non-zero on any failure.
 set -euo pipefail

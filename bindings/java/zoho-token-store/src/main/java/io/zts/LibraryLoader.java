@@ -14,7 +14,8 @@ import java.nio.file.Paths;
  * aarch64), which JNA extracts to a temporary file; else the system property {@code zts.library}, else
  * the environment variable {@code ZTS_LIBRARY}, each an absolute path (a relative one is resolved
  * against the working directory). Always loaded by absolute path, so the system's library search path
- * never picks another libzts. A library whose major.minor version is not 0.1 is refused.
+ * never picks another libzts. A library whose major.minor version is not 0.1 is refused, and so is a JVM
+ * whose size_t is not 64 bits (NativeZts binds size_t as a Java long).
  */
 final class LibraryLoader {
     static final String PROPERTY = "zts.library";
@@ -30,6 +31,7 @@ final class LibraryLoader {
     /** Binds the library if that has not been done; returns its path. Throws UnsatisfiedLinkError. */
     static synchronized String ensureLoaded() {
         if (loadedPath == null) {
+            checkSizeT(Native.SIZE_T_SIZE);
             String path = libraryPath();
             bind(path);
             loadedPath = path;
@@ -62,6 +64,14 @@ final class LibraryLoader {
                 + "platform. Set the environment variable " + ENVIRONMENT + " (or the system property " + PROPERTY
                 + ") to the absolute path of libzts.so (build it with `cargo build --release`, it is then "
                 + "target/release/libzts.so), or build this jar with libzts.so in it (bindings/java/README.md).");
+    }
+
+    /** Refuses a platform whose size_t is not the 64 bits of the long that NativeZts binds it as. */
+    static void checkSizeT(int bytes) {
+        if (bytes != Long.BYTES) {
+            throw new UnsatisfiedLinkError("zts: this binding needs a 64-bit platform (size_t of 8 bytes), but size_t has "
+                    + bytes + " bytes here");
+        }
     }
 
     /** Refuses a library whose major.minor differs from the ABI this binding declares. */

@@ -1,9 +1,12 @@
 package io.zts;
 
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,22 +96,25 @@ public final class Store implements AutoCloseable {
 
     /** Saves a token given as JSON text; returns the stored token as JSON text. */
     public String saveJson(String tokenJson) {
-        return call(NativeZts::zts_save, CText.encode(tokenJson, "token_json"));
+        byte[] text = CText.encode(tokenJson, "token_json");
+        return call((store, outs) -> NativeZts.zts_save(store, text, outs.out, outs.error), Store::text);
     }
 
     /** Finds the stored token a query (JSON text) matches; returns it as JSON text. */
     public String findJson(String tokenJson) {
-        return call(NativeZts::zts_find, CText.encode(tokenJson, "token_json"));
+        byte[] text = CText.encode(tokenJson, "token_json");
+        return call((store, outs) -> NativeZts.zts_find(store, text, outs.out, outs.error), Store::text);
     }
 
     /** The token with this id, as JSON text. */
     public String findByIdJson(String id) {
-        return call(NativeZts::zts_find_by_id, CText.encode(id, "id"));
+        byte[] text = CText.encode(id, "id");
+        return call((store, outs) -> NativeZts.zts_find_by_id(store, text, outs.out, outs.error), Store::text);
     }
 
     /** Every stored token as a JSON array, in numeric id order. */
     public String listJson() {
-        return call((store, unused, out, error) -> NativeZts.zts_list(store, out, error), null);
+        return call((store, outs) -> NativeZts.zts_list(store, outs.out, outs.error), Store::text);
     }
 
     // Token maps in and out.
@@ -135,12 +141,73 @@ public final class Store implements AutoCloseable {
 
     /** Deletes the token with this id (ZtsException NOT_FOUND when there is none). */
     public void delete(String id) {
-        call((store, text, unused, error) -> NativeZts.zts_delete(store, text, error), CText.encode(id, "id"));
+        byte[] text = CText.encode(id, "id");
+        call((store, outs) -> NativeZts.zts_delete(store, text, outs.error), Store::nothing);
     }
 
     /** Deletes every token. */
     public void purge() {
-        call((store, unused, unusedOut, error) -> NativeZts.zts_purge(store, error), null);
+        call((store, outs) -> NativeZts.zts_purge(store, outs.error), Store::nothing);
+    }
+
+    // Tokens as arrays of their ten values in TOKEN_FIELDS order (null when absent), through zts's packed
+    // _fields calls: no JSON is written or parsed on either side. Refusals are those of the map methods:
+    // a token the packed form cannot carry exactly (not ten values, a value holding a NUL or a lone
+    // surrogate, a token over 64 KiB) goes through the JSON call instead.
+
+    /** {@link #save} of a token given as its ten values; returns the stored token's ten values. */
+    public String[] saveValues(String[] values) {
+        byte[] packed = PackedFields.pack(values);
+        if (packed == null) {
+            return valuesOf(save(asMap(values)));
+        }
+        return PackedFields.unpack(call((store, outs) -> NativeZts.zts_save_fields(store, packed, packed.length,
+                outs.out, outs.length, outs.error), Store::fields));
+    }
+
+    /** {@link #find} of a query given as its ten values; returns the stored token's ten values. */
+    public String[] findValues(String[] values) {
+        byte[] packed = PackedFields.pack(values);
+        if (packed == null) {
+            return valuesOf(find(asMap(values)));
+        }
+        return PackedFields.unpack(call((store, outs) -> NativeZts.zts_find_fields(store, packed, packed.length,
+                outs.out, outs.length, outs.error), Store::fields));
+    }
+
+    /** {@link #findById}, returning the token's ten values. */
+    public String[] findByIdValues(String id) {
+        byte[] text = CText.encode(id, "id");
+        return PackedFields.unpack(call((store, outs) -> NativeZts.zts_find_by_id_fields(store, text, outs.out,
+                outs.length, outs.error), Store::fields));
+    }
+
+    /** Every stored token's ten values one after another in one flat array, in numeric id order. */
+    public String[] listValues() {
+        return PackedFields.unpack(call((store, outs) -> NativeZts.zts_list_fields(store, outs.out, outs.length,
+                outs.error), Store::fields));
+    }
+
+    /** The map of ten values (null when the array is null), for the JSON calls to refuse or read it. */
+    private static Map<String, String> asMap(String[] values) {
+        if (values == null) {
+            throw ZtsException.of(Status.INVALID_ARGUMENT, "the token values are null");
+        }
+        if (values.length != TOKEN_FIELDS.size()) {
+            throw ZtsException.of(Status.INVALID_ARGUMENT, "a token has " + TOKEN_FIELDS.size() + " values, not "
+                    + values.length);
+        }
+        Map<String, String> token = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            token.put(TOKEN_FIELDS.get(i), values[i]);
+        }
+        return token;
+    }
+
+    private static String[] valuesOf(Map<String, String> token) {
+        String[] values = new String[TOKEN_FIELDS.size()];
+        Arrays.setAll(values, i -> token.get(TOKEN_FIELDS.get(i)));
+        return values;
     }
 
     /** How many handles are open in this JVM (for tests of closing). */
@@ -148,40 +215,58 @@ public final class Store implements AutoCloseable {
         return Handle.OPEN.size();
     }
 
-    private interface Call {
-        int invoke(Pointer store, byte[] text, PointerByReference out, PointerByReference error);
+    /** One C call on the open handle; the out pointers are this thread's. */
+    private interface Invocation {
+        int invoke(Pointer store, OutPointers outs);
+    }
+
+    /** Reads (and frees) what a call wrote into the out pointers. */
+    private interface Output<T> {
+        T take(OutPointers outs);
     }
 
     /**
-     * The two out pointers of a call, reused by each thread: a fresh PointerByReference per call would
+     * The out pointers of a call, reused by each thread: a fresh PointerByReference per call would
      * allocate native memory that is freed only when the garbage collector gets to it.
      */
     private static final class OutPointers {
         final PointerByReference out = new PointerByReference();
+        final LongByReference length = new LongByReference();
         final PointerByReference error = new PointerByReference();
     }
 
     private static final ThreadLocal<OutPointers> OUT_POINTERS = ThreadLocal.withInitial(OutPointers::new);
 
-    private String call(Call function, byte[] text) {
-        OutPointers pointers = OUT_POINTERS.get();
-        PointerByReference out = pointers.out;
-        PointerByReference error = pointers.error;
-        out.setValue(null);
-        error.setValue(null);
+    private static String text(OutPointers outs) {
+        return CText.take(outs.out);
+    }
+
+    private static byte[] fields(OutPointers outs) {
+        return PackedFields.take(outs.out, outs.length);
+    }
+
+    private static Void nothing(OutPointers outs) {
+        return null;
+    }
+
+    private <T> T call(Invocation invocation, Output<T> output) {
+        OutPointers outs = OUT_POINTERS.get();
+        outs.out.setValue(null);
+        outs.length.setValue(0);
+        outs.error.setValue(null);
         int status;
         synchronized (handle) {
             if (handle.closed) {
                 throw new IllegalStateException("the zts store " + JSONObject.quote(location) + " is closed");
             }
-            status = function.invoke(handle.store, text, out, error);
+            status = invocation.invoke(handle.store, outs);
         }
-        String result;
+        T result;
         String message;
         try {
-            result = CText.take(out);
+            result = output.take(outs);
         } finally {
-            message = CText.take(error); // freed even if reading the result failed
+            message = CText.take(outs.error); // freed even if reading the result failed
         }
         if (status != Status.OK) {
             throw ZtsException.of(status, message);

@@ -6,7 +6,7 @@ import com.zoho.api.authenticator.store.TokenStore;
 import com.zoho.crm.api.UserSignature;
 import com.zoho.crm.api.exception.SDKException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +17,8 @@ import java.util.Map;
  * new Initializer.Builder().environment(env).token(token).store(new ZohoTokenStore("tokens.db")).initialize();
  * </pre>
  *
- * Only the mapping between the SDK's OAuthToken objects and zts tokens is done here; matching, merging
- * and ids are zts's (the SDK FileStore rules, see the repository README). Every failure throws the
+ * Only the mapping between the SDK's OAuthToken objects and zts tokens (their ten values, passed through
+ * Store's packed *Values methods without JSON) is done here; matching, merging and ids are zts's (the SDK FileStore rules, see the repository README). Every failure throws the
  * SDK's SDKException with code "TOKEN_STORE", a message naming the operation and the zts status and
  * message, and as cause the {@link ZtsException} (or the IllegalStateException of a closed store).
  * Tokens that are not OAuthToken are ignored, as the SDK's own stores ignore them.
@@ -26,6 +26,8 @@ import java.util.Map;
 public final class ZohoTokenStore implements TokenStore, AutoCloseable {
     /** The SDK's code for a store failure (com.zoho.crm.api.util.Constants.TOKEN_STORE). */
     public static final String ERROR_CODE = "TOKEN_STORE";
+    private static final int ID = 0;
+    private static final int FIELDS = Store.TOKEN_FIELDS.size();
 
     private final Store store;
 
@@ -68,16 +70,16 @@ public final class ZohoTokenStore implements TokenStore, AutoCloseable {
             return token;
         }
         OAuthToken oauthToken = (OAuthToken) token;
-        Map<String, String> query = toZts(oauthToken);
+        String[] query = toZts(oauthToken);
         // The SDK stores never match on the id here: the SDK's revoke() passes a token holding only an id
         // and gets null from them. Without its id such a token has nothing to match, so no query.
-        query.remove("id");
-        if (query.values().stream().allMatch(value -> value == null)) {
+        query[ID] = null;
+        if (Arrays.stream(query).allMatch(value -> value == null)) {
             return null;
         }
-        Map<String, String> stored;
+        String[] stored;
         try {
-            stored = store.find(query);
+            stored = store.findValues(query);
         } catch (ZtsException error) {
             if (error.getStatus() == Status.NOT_FOUND || error.getStatus() == Status.INVALID_TOKEN) {
                 return null;
@@ -86,20 +88,20 @@ public final class ZohoTokenStore implements TokenStore, AutoCloseable {
         } catch (RuntimeException error) {
             throw sdkError("findToken", error);
         }
-        fillEmptyFields(oauthToken, stored);
+        fillEmptyFields(oauthToken, stored, 0);
         return oauthToken;
     }
 
     /** A new OAuthToken holding the token with this id; SDKException when there is none. */
     @Override
     public Token findTokenById(String id) throws SDKException {
-        Map<String, String> stored;
+        String[] stored;
         try {
-            stored = store.findById(id);
+            stored = store.findByIdValues(id);
         } catch (RuntimeException error) {
             throw sdkError("findTokenById", error);
         }
-        return newOAuthToken(stored);
+        return newOAuthToken(stored, 0);
     }
 
     /**
@@ -112,13 +114,13 @@ public final class ZohoTokenStore implements TokenStore, AutoCloseable {
             return;
         }
         OAuthToken oauthToken = (OAuthToken) token;
-        Map<String, String> stored;
+        String[] stored;
         try {
-            stored = store.save(toZts(oauthToken));
+            stored = store.saveValues(toZts(oauthToken));
         } catch (RuntimeException error) {
             throw sdkError("saveToken", error);
         }
-        fillEmptyFields(oauthToken, stored);
+        fillEmptyFields(oauthToken, stored, 0);
     }
 
     /** Deletes the token with this id; SDKException when there is none (as the SDK FileStore). */
@@ -134,15 +136,15 @@ public final class ZohoTokenStore implements TokenStore, AutoCloseable {
     /** Every stored token as a new OAuthToken, in numeric id order. */
     @Override
     public List<Token> getTokens() throws SDKException {
-        List<Map<String, String>> stored;
+        String[] stored;
         try {
-            stored = store.list();
+            stored = store.listValues();
         } catch (RuntimeException error) {
             throw sdkError("getTokens", error);
         }
-        List<Token> tokens = new ArrayList<>(stored.size());
-        for (Map<String, String> token : stored) {
-            tokens.add(newOAuthToken(token));
+        List<Token> tokens = new ArrayList<>(stored.length / FIELDS);
+        for (int start = 0; start < stored.length; start += FIELDS) {
+            tokens.add(newOAuthToken(stored, start));
         }
         return tokens;
     }
@@ -157,61 +159,55 @@ public final class ZohoTokenStore implements TokenStore, AutoCloseable {
         }
     }
 
-    /** The zts token of an OAuthToken. expiry_time is the SDK's expiresIn (an absolute time in ms). */
-    private static Map<String, String> toZts(OAuthToken token) {
-        Map<String, String> fields = new LinkedHashMap<>();
+    /** The ten values of an OAuthToken, in Store.TOKEN_FIELDS order. expiry_time is the SDK's expiresIn (an absolute time in ms). */
+    private static String[] toZts(OAuthToken token) {
         UserSignature signature = token.getUserSignature();
-        fields.put("id", token.getId());
-        fields.put("user_name", signature != null ? signature.getName() : null);
-        fields.put("client_id", token.getClientId());
-        fields.put("client_secret", token.getClientSecret());
-        fields.put("refresh_token", token.getRefreshToken());
-        fields.put("access_token", token.getAccessToken());
-        fields.put("grant_token", token.getGrantToken());
-        fields.put("expiry_time", token.getExpiresIn());
-        fields.put("redirect_url", token.getRedirectURL());
-        fields.put("api_domain", token.getAPIDomain());
-        return fields;
+        return new String[] {token.getId(), signature != null ? signature.getName() : null, token.getClientId(),
+            token.getClientSecret(), token.getRefreshToken(), token.getAccessToken(), token.getGrantToken(),
+            token.getExpiresIn(), token.getRedirectURL(), token.getAPIDomain()};
     }
 
-    /** Sets the token's null fields from a stored zts token, as the SDK stores' setMergeData does. */
-    private static void fillEmptyFields(OAuthToken token, Map<String, String> stored) throws SDKException {
+    /**
+     * Sets the token's null fields from the stored token whose ten values start at {@code start}, as the
+     * SDK stores' setMergeData does.
+     */
+    private static void fillEmptyFields(OAuthToken token, String[] stored, int start) throws SDKException {
         if (token.getId() == null) {
-            token.setId(stored.get("id"));
+            token.setId(stored[start]);
         }
-        if (token.getUserSignature() == null && stored.get("user_name") != null) {
-            token.setUserSignature(new UserSignature(stored.get("user_name")));
+        if (token.getUserSignature() == null && stored[start + 1] != null) {
+            token.setUserSignature(new UserSignature(stored[start + 1]));
         }
         if (token.getClientId() == null) {
-            token.setClientId(stored.get("client_id"));
+            token.setClientId(stored[start + 2]);
         }
         if (token.getClientSecret() == null) {
-            token.setClientSecret(stored.get("client_secret"));
+            token.setClientSecret(stored[start + 3]);
         }
         if (token.getRefreshToken() == null) {
-            token.setRefreshToken(stored.get("refresh_token"));
+            token.setRefreshToken(stored[start + 4]);
         }
         if (token.getAccessToken() == null) {
-            token.setAccessToken(stored.get("access_token"));
+            token.setAccessToken(stored[start + 5]);
         }
         if (token.getGrantToken() == null) {
-            token.setGrantToken(stored.get("grant_token"));
+            token.setGrantToken(stored[start + 6]);
         }
         if (token.getExpiresIn() == null) {
-            token.setExpiresIn(stored.get("expiry_time"));
+            token.setExpiresIn(stored[start + 7]);
         }
         if (token.getRedirectURL() == null) {
-            token.setRedirectURL(stored.get("redirect_url"));
+            token.setRedirectURL(stored[start + 8]);
         }
         if (token.getAPIDomain() == null) {
-            token.setAPIDomain(stored.get("api_domain"));
+            token.setAPIDomain(stored[start + 9]);
         }
     }
 
     /** A new OAuthToken holding a stored token, made as the SDK's stores make one (public no-arg constructor). */
-    private static OAuthToken newOAuthToken(Map<String, String> stored) throws SDKException {
+    private static OAuthToken newOAuthToken(String[] stored, int start) throws SDKException {
         OAuthToken token = new OAuthToken();
-        fillEmptyFields(token, stored);
+        fillEmptyFields(token, stored, start);
         return token;
     }
 

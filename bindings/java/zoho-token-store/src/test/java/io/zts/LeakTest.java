@@ -46,6 +46,39 @@ class LeakTest {
         }
     }
 
+    /** The same through the packed calls (saveValues, findValues, findByIdValues), and listValues of 100 tokens. */
+    private static void packedCalls(Store store, int count) {
+        for (int n = 0; n < count; n++) {
+            int user = n % 100;
+            String[] values = new String[Store.TOKEN_FIELDS.size()];
+            values[1] = "user" + user + "@example.com:777";
+            switch (n % 5) {
+                case 0:
+                    values[5] = String.format("1000.%064d", n);
+                    store.saveValues(values);
+                    break;
+                case 1:
+                    store.findValues(values);
+                    break;
+                case 2:
+                    store.findByIdValues(String.valueOf(user + 1));
+                    break;
+                case 3:
+                    values[1] = "nobody" + user;
+                    try {
+                        store.findValues(values);
+                    } catch (ZtsException expected) {
+                        // the message was copied and freed
+                    }
+                    break;
+                default:
+                    if (n % 50 == 4) {
+                        store.listValues();
+                    }
+            }
+        }
+    }
+
     private static void refusedCalls(Store store, int count) {
         for (int n = 0; n < count; n++) {
             try {
@@ -88,6 +121,17 @@ class LeakTest {
             mixedCalls(store, 20_000); // warm-up: SQLite's page cache, the JIT
             assertFlat(() -> mixedCalls(store, 100_000),
                     ALLOWED_CALL_GROWTH, "100,000 mixed calls");
+        }
+    }
+
+    @Test
+    void oneHundredThousandPackedCallsLeaveRssFlat() throws IOException {
+        try (Store store = new Store(":memory:")) {
+            for (int user = 0; user < 100; user++) {
+                store.save(token("user_name", "user" + user + "@example.com:777", "access_token", "AT"));
+            }
+            packedCalls(store, 20_000);
+            assertFlat(() -> packedCalls(store, 100_000), ALLOWED_CALL_GROWTH, "100,000 packed calls");
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,13 @@ class StoreTest {
         }
         assertEquals("ZTS_UNKNOWN_STATUS", Status.name(STATUS_NAMES.length));
         assertEquals("ZTS_UNKNOWN_STATUS", Status.name(-1));
+    }
+
+    @Test
+    void onlyA64BitSizeTIsAccepted() {
+        LibraryLoader.checkSizeT(8);
+        UnsatisfiedLinkError error = assertThrows(UnsatisfiedLinkError.class, () -> LibraryLoader.checkSizeT(4));
+        assertTrue(error.getMessage().contains("64-bit"), error.getMessage());
     }
 
     @Test
@@ -136,6 +144,107 @@ class StoreTest {
             assertEquals(TokenJson.readToken(saved), TokenJson.readToken(store.findByIdJson("1")));
             assertEquals(TokenJson.readToken(saved), TokenJson.readToken(store.findJson("{\"access_token\":\"AT1\"}")));
             assertEquals(List.of(TokenJson.readToken(saved)), TokenJson.readList(store.listJson()));
+        }
+    }
+
+    // --- the packed values methods -----------------------------------------------------------------
+
+    /** The ten values of a token map, in TOKEN_FIELDS order. */
+    static String[] values(Map<String, String> token) {
+        return Store.TOKEN_FIELDS.stream().map(token::get).toArray(String[]::new);
+    }
+
+    @Test
+    void theValuesMethodsGiveWhatTheMapMethodsGive() {
+        try (Store store = new Store(":memory:")) {
+            String[] saved = store.saveValues(values(USER));
+            assertArrayEquals(values(store.findById("1")), saved);
+            assertEquals("1", saved[0]);
+            assertEquals(USER.get("user_name"), saved[1]);
+            assertEquals(null, saved[6], "an absent value comes back as null");
+            String[] query = new String[Store.TOKEN_FIELDS.size()];
+            query[1] = USER.get("user_name");
+            assertArrayEquals(saved, store.findValues(query));
+            assertArrayEquals(saved, store.findByIdValues("1"));
+            // Non-ASCII values, a character outside the BMP (a surrogate pair) and "" (absent) both ways.
+            String[] other = values(token("user_name", "ü@example.com:1", "access_token", "Å 😀 Ω", "grant_token", ""));
+            String[] otherSaved = store.saveValues(other);
+            assertEquals("Å 😀 Ω", otherSaved[5]);
+            assertEquals(null, otherSaved[6]);
+            assertEquals(store.findById("2"), stored(token("id", "2", "user_name", "ü@example.com:1", "access_token", "Å 😀 Ω")));
+            String[] flat = store.list().stream().flatMap(token -> Arrays.stream(values(token))).toArray(String[]::new);
+            assertArrayEquals(flat, store.listValues());
+            assertEquals(20, store.listValues().length);
+            ZtsException missing = assertThrows(ZtsException.class, () -> store.findByIdValues("9"));
+            assertEquals(Status.NOT_FOUND, missing.getStatus());
+            String[] nobody = query.clone();
+            nobody[1] = "nobody@example.com:1";
+            assertEquals(Status.NOT_FOUND, assertThrows(ZtsException.class, () -> store.findValues(nobody)).getStatus());
+            store.purge();
+            assertArrayEquals(new String[0], store.listValues());
+        }
+    }
+
+    static Stream<Arguments> valuesThePackedFormCannotCarry() {
+        return Stream.of(
+                Arguments.of("a NUL", "a\0b"),
+                Arguments.of("over 64 KiB", "a".repeat(64 * 1024 + 1)),
+                Arguments.of("a lone low surrogate", "lone \udc80"),
+                Arguments.of("a lone high surrogate at the end", "lone \ud83d"),
+                Arguments.of("a pair in the wrong order", "swapped \ude00\ud83d"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valuesThePackedFormCannotCarry")
+    void aTokenThePackedFormCannotCarryGoesAsJsonWithTheSameOutcome(String what, String value) {
+        Map<String, String> token = token("user_name", "u@example.com:1", "access_token", value);
+        assertEquals(null, PackedFields.pack(values(token)), "the packed form must not carry it");
+        try (Store store = new Store(":memory:")) {
+            ZtsException packed = assertThrows(ZtsException.class, () -> store.saveValues(values(token)));
+            ZtsException asJson = assertThrows(ZtsException.class, () -> store.save(token));
+            assertEquals(asJson.getStatusName(), packed.getStatusName());
+            assertEquals(asJson.getMessage(), packed.getMessage());
+            assertEquals(asJson.getStatusName(), assertThrows(ZtsException.class, () -> store.findValues(values(token))).getStatusName());
+            assertArrayEquals(new String[0], store.listValues());
+        }
+    }
+
+    @Test
+    void valuesThatAreNotTenAreRefused() {
+        try (Store store = new Store(":memory:")) {
+            ZtsException tooFew = assertThrows(ZtsException.class, () -> store.saveValues(new String[] {null, "u@example.com:1"}));
+            assertEquals(Status.INVALID_ARGUMENT, tooFew.getStatus());
+            assertEquals("a token has 10 values, not 2", tooFew.getMessage());
+            assertEquals(Status.INVALID_ARGUMENT, assertThrows(ZtsException.class, () -> store.findValues(null)).getStatus());
+            assertEquals(Status.INVALID_ARGUMENT, assertThrows(ZtsException.class, () -> store.findByIdValues(null)).getStatus());
+            assertEquals(Status.INVALID_ARGUMENT, assertThrows(ZtsException.class, () -> store.findByIdValues("1\0")).getStatus());
+            assertArrayEquals(new String[0], store.listValues());
+        }
+    }
+
+    @Test
+    void packedFieldsThatAreNotTokensAreABug() {
+        assertArrayEquals(new String[] {"1", null, null, null, null, "A", null, null, null, null},
+                PackedFields.unpack("1\0\0\0\0\0A\0\0\0\0\0".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalStateException.class, () -> PackedFields.unpack("1\0A\0".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalStateException.class, () -> PackedFields.unpack("\0\0\0\0\0\0\0\0\0\0x".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aStoredValueHoldingANulIsReadByJsonAndRefusedPacked(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("tokens.db");
+        try (Store store = new Store(file.toString())) {
+            store.save(USER);
+            // Only another program can store a NUL: zts refuses it in every value it is given.
+            new TestSupport.Command("python3", "-c", "import sqlite3, sys\n"
+                    + "db = sqlite3.connect(sys.argv[1])\n"
+                    + "db.execute(\"UPDATE oauthtoken SET access_token = 'A' || char(0) || 'T' WHERE id = '1'\")\n"
+                    + "db.commit()", file.toString()).run().assertSucceeded();
+            assertEquals("A\0T", store.findById("1").get("access_token"));
+            ZtsException refused = assertThrows(ZtsException.class, () -> store.findByIdValues("1"));
+            assertEquals(Status.INVALID_TOKEN, refused.getStatus());
+            assertTrue(refused.getMessage().contains("access_token"), refused.getMessage());
+            assertEquals(Status.INVALID_TOKEN, assertThrows(ZtsException.class, store::listValues).getStatus());
         }
     }
 
@@ -232,7 +341,8 @@ class StoreTest {
         List<Runnable> calls = List.of(
                 () -> store.save(USER), () -> store.find(USER), () -> store.findById("1"), store::list,
                 () -> store.delete("1"), store::purge, () -> store.saveJson("{}"), () -> store.findJson("{}"),
-                () -> store.findByIdJson("1"), store::listJson);
+                () -> store.findByIdJson("1"), store::listJson, () -> store.saveValues(values(USER)),
+                () -> store.findValues(values(USER)), () -> store.findByIdValues("1"), store::listValues);
         for (Runnable call : calls) {
             IllegalStateException error = assertThrows(IllegalStateException.class, call::run);
             assertEquals("the zts store \":memory:\" is closed", error.getMessage());

@@ -276,4 +276,36 @@ class ZohoTokenStoreTest {
         SDKException error = assertThrows(SDKException.class, () -> store.findToken(token));
         assertTokenStoreError(error, "ZTS_INVALID_JSON", "findToken");
     }
+
+    @Test
+    void nonAsciiValuesCrossBothWays() throws SDKException {
+        OAuthToken token = new OAuthToken.Builder().userSignature(new UserSignature("ü@example.com:1")).accessToken("Å 😀 Ω")
+                .findUser(false).build();
+        store.saveToken(token);
+        assertEquals("1", token.getId());
+        OAuthToken found = (OAuthToken) store.findTokenById("1");
+        assertEquals("ü@example.com:1", found.getUserSignature().getName());
+        assertEquals("Å 😀 Ω", found.getAccessToken());
+        assertEquals("Å 😀 Ω", store.store().findById("1").get("access_token"));
+    }
+
+    @Test
+    void aStoredValueHoldingANulIsRefusedNotGarbled(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("tokens.db");
+        try (ZohoTokenStore fileStore = new ZohoTokenStore(file.toString())) {
+            fileStore.store().save(STORED);
+            // Only another program can store a NUL: zts refuses it in every value it is given.
+            new TestSupport.Command("python3", "-c", "import sqlite3, sys\n"
+                    + "db = sqlite3.connect(sys.argv[1])\n"
+                    + "db.execute(\"UPDATE oauthtoken SET access_token = 'A' || char(0) || 'T' WHERE id = '1'\")\n"
+                    + "db.commit()", file.toString()).run().assertSucceeded();
+            assertTokenStoreError(assertThrows(SDKException.class, () -> fileStore.findTokenById("1")), "ZTS_INVALID_TOKEN",
+                    "findTokenById");
+            assertTokenStoreError(assertThrows(SDKException.class, fileStore::getTokens), "ZTS_INVALID_TOKEN", "getTokens");
+            // As for any token zts cannot match: no token (the SDK then saves a fresh one over the row).
+            OAuthToken byUser = new OAuthToken.Builder().userSignature(new UserSignature(STORED.get("user_name"))).build();
+            assertNull(fileStore.findToken(byUser));
+            assertNull(byUser.getAccessToken());
+        }
+    }
 }
