@@ -145,6 +145,15 @@ class Run:
     def __init__(self, directory, lease_ms, server_options):
         self.directory = directory
         self.server = FakeAccounts(directory, *server_options)
+        self.store, self.stderr, self.workers = None, None, []
+        try:
+            self._start(lease_ms)
+        except BaseException:
+            self.close()  # no worker outlives a failed start (they would loop on forever)
+            raise
+
+    def _start(self, lease_ms):
+        directory = self.directory
         self.path = (MYSQL_URL + "?table=refresh_%d_%d" % (os.getpid(), time.monotonic_ns())) if MYSQL_URL \
             else os.path.join(directory, "tokens.db")
         self.stop_file = os.path.join(directory, "stop")
@@ -159,7 +168,6 @@ class Run:
         if lease_ms is not None:
             env["ZTS_REFRESH_LEASE_MS"] = str(lease_ms)
         self.stderr = open(os.path.join(directory, "workers.stderr"), "w")
-        self.workers = []
         for language, (command, _, _) in DRIVERS.items():
             for _ in range(PROCESSES[language]):
                 self.workers.append(Worker(language, command() + [json.dumps(spec)], env, self.stderr))
@@ -215,8 +223,9 @@ class Run:
                 worker.process.kill()
             worker.process.wait()
         self.server.stop()
-        self.store.close()
-        self.stderr.close()
+        for resource in (self.store, self.stderr):
+            if resource is not None:
+                resource.close()
 
 
 def now_ms():
