@@ -309,7 +309,7 @@ async function main() {
       };
       if (size === sizes[0]) {
         for (const store of Object.values(stores)) {
-          for (let i = 0; i < 300; i++) await sample("findToken", store, size, random, counter); // JIT warm-up
+          for (let i = 0; i < 3000; i++) await sample("findToken", store, size, random, counter); // JIT warm-up (V8 optimizes after some thousands of calls)
         }
       }
       for (const call of CALLS) {
