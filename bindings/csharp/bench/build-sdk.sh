@@ -5,7 +5,7 @@
 #   bash bindings/csharp/bench/build-sdk.sh SDK_SOURCE [OUT_DIR]
 #
 # SDK_SOURCE: a checkout or export of https://github.com/zoho/zohocrm-csharp-sdk-8.0 (the directory that
-# holds ZohoCRM/), e.g. git clone --depth 1 https://github.com/zoho/zohocrm-csharp-sdk-8.0 /work/sdk/csharp
+# holds ZohoCRM/), e.g. git clone --depth 1 https://github.com/zoho/zohocrm-csharp-sdk-8.0 /tmp/zohocrm-csharp-sdk-8.0
 # OUT_DIR (default bindings/csharp/bench/build): gets ZOHOCRMSDK-8.0.dll, compiled from every source file
 # of the SDK but the DBStore (it needs MySql.Data, which Debian does not ship for Mono).
 #
