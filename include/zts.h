@@ -65,8 +65,8 @@
 
 /**
  * Another connection held the store's write lock for longer than the busy timeout. From a
- * `zts_try_*` call: the call would have waited (for a write lock, for another thread's call on the
- * same handle, or for a networked store's server), so it did nothing; make the call that waits.
+ * `zts_try_*` call: the call would have waited (for a write lock, or for another thread's call on the
+ * same handle), so it did nothing; make the call that waits.
  */
 #define ZTS_BUSY 5
 
@@ -170,9 +170,10 @@ int32_t zts_save(struct zts_store *store,
 
 /**
  * `zts_save` that never waits, for a caller that must not block (an event loop): where `zts_save`
- * would wait (for another writer's lock, for another thread's call on this handle, or for a
- * mysql:// store's server), it returns ZTS_BUSY at once and has written nothing; the caller can then
- * run `zts_save` on a worker thread. A save it makes may still sync to disk (see "synchronous").
+ * would wait (for another writer's lock or for another thread's call on this handle; on a mysql://
+ * store always, since its row locks may wait), it returns ZTS_BUSY at once and has written nothing;
+ * the caller can then run `zts_save` on a worker thread. A save it makes may still sync to disk (see
+ * "synchronous"). On a mysql:// store the try finds still make their round trip to the server.
  */
 int32_t zts_try_save(struct zts_store *store,
                      const char *token_json,

@@ -19,8 +19,8 @@ pub const ZTS_INVALID_JSON: i32 = 3;
 /// expiry_time, or an id that would duplicate a stored token.
 pub const ZTS_INVALID_TOKEN: i32 = 4;
 /// Another connection held the store's write lock for longer than the busy timeout. From a
-/// `zts_try_*` call: the call would have waited (for a write lock, for another thread's call on the
-/// same handle, or for a networked store's server), so it did nothing; make the call that waits.
+/// `zts_try_*` call: the call would have waited (for a write lock, or for another thread's call on the
+/// same handle), so it did nothing; make the call that waits.
 pub const ZTS_BUSY: i32 = 5;
 /// The file could not be opened, created, read or written: a missing directory, no permission, a
 /// read-only file or store, a directory where the file should be. For a mysql:// store: the server

@@ -219,9 +219,10 @@ pub unsafe extern "C" fn zts_save(
 }
 
 /// `zts_save` that never waits, for a caller that must not block (an event loop): where `zts_save`
-/// would wait (for another writer's lock, for another thread's call on this handle, or for a
-/// mysql:// store's server), it returns ZTS_BUSY at once and has written nothing; the caller can then
-/// run `zts_save` on a worker thread. A save it makes may still sync to disk (see "synchronous").
+/// would wait (for another writer's lock or for another thread's call on this handle; on a mysql://
+/// store always, since its row locks may wait), it returns ZTS_BUSY at once and has written nothing;
+/// the caller can then run `zts_save` on a worker thread. A save it makes may still sync to disk (see
+/// "synchronous"). On a mysql:// store the try finds still make their round trip to the server.
 #[no_mangle]
 pub unsafe extern "C" fn zts_try_save(
     store: *mut zts_store,

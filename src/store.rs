@@ -40,7 +40,7 @@ impl Store {
     }
 
     /// The engine, for a call that waits (`wait`) or for one that may not: that one gets ZTS_BUSY at
-    /// once when another thread's call holds the handle or the engine answers over the network.
+    /// once when another thread's call holds the handle.
     fn engine_for(&self, wait: bool) -> Result<MutexGuard<'_, Box<dyn Engine>>> {
         if wait {
             return Ok(self.engine());
@@ -52,9 +52,6 @@ impl Store {
                 return Err(Error::would_wait("another thread's call on this store handle"))
             }
         };
-        if engine.waits_on_network() {
-            return Err(Error::would_wait("the server (a mysql:// store answers over the network)"));
-        }
         Ok(engine)
     }
 

@@ -90,11 +90,6 @@ pub trait Engine: Send {
     /// `wait`: false fails at once (`Error::would_wait`) where the lock is not free, instead of waiting
     /// up to the busy timeout.
     fn write(&mut self, needs_sync: bool, wait: bool) -> Result<Box<dyn WriteTxn + '_>>;
-    /// Whether every call waits on a network round trip (a server's engine): then a call that may not
-    /// wait (an event loop's) is refused before it starts.
-    fn waits_on_network(&self) -> bool {
-        false
-    }
 }
 
 /// Operations inside a write transaction; nothing is visible to others until `commit`.

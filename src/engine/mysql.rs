@@ -732,13 +732,10 @@ impl Engine for MysqlEngine {
         self.retrying(|conn, _| conn.exec_map(LEASES, (&table,), row_to_lease))
     }
 
-    fn waits_on_network(&self) -> bool {
-        true
-    }
-
     fn write(&mut self, _needs_sync: bool, wait: bool) -> Result<Box<dyn WriteTxn + '_>> {
         if !wait {
-            return Err(Error::would_wait(format!("{}'s server", self.location.place())));
+            // A write's row locks may wait up to busy_timeout_ms, and a try call may not.
+            return Err(Error::would_wait(format!("{}'s write lock", self.location.place())));
         }
         if self.options.read_only {
             return Err(Error::io(format!("{} was opened read_only: nothing can be written", self.location.place())));

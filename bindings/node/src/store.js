@@ -5,8 +5,9 @@
 // try calls, which never wait: an indexed find takes about 4 µs and a refresh save about 30 µs, much
 // less than the hop to the libuv thread pool and back (~15 µs idle, 100 µs and more on a busy
 // machine). Where a call would wait (for another process's write lock, for a call of this handle
-// already on the pool, for another caller's refresh of the token, or for a mysql:// server), zts says
-// so at once and the call runs on the pool instead (koffi's `.async`), so the event loop never waits.
+// already on the pool, for another caller's refresh of the token; on a mysql:// store, any write), zts
+// says so at once and the call runs on the pool instead (koffi's `.async`), so the event loop never
+// waits for a lock. (On a mysql:// store a find or list is one round trip to the server here.)
 // A save or delete that runs at once still syncs to disk when zts's "synchronous" option says it must
 // (not for an access-token refresh under the default "auto"), as better-sqlite3 does. The list and
 // purge have no try call: the list runs here, the purge on the pool.
@@ -328,7 +329,7 @@ export class Store {
   }
 
   // A write runs at once on this thread when nothing is in its way (zts's try call); where it would
-  // wait (ZTS_BUSY: another writer's lock, a call of ours on the pool, a mysql:// server) it runs on
+  // wait (ZTS_BUSY: another writer's lock, a call of ours on the pool, any mysql:// write) it runs on
   // the thread pool instead, so the event loop never waits for a lock.
   async #write(tryFn, waitFn, args, kind) {
     try {
