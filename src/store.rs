@@ -45,14 +45,11 @@ impl Store {
         if wait {
             return Ok(self.engine());
         }
-        let engine = match self.engine.try_lock() {
-            Ok(engine) => engine,
-            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
-            Err(TryLockError::WouldBlock) => {
-                return Err(Error::would_wait("another thread's call on this store handle"))
-            }
-        };
-        Ok(engine)
+        match self.engine.try_lock() {
+            Ok(engine) => Ok(engine),
+            Err(TryLockError::Poisoned(poisoned)) => Ok(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => Err(Error::would_wait("another thread's call on this store handle")),
+        }
     }
 
     /// The stored token the query matches (see `rules::find_keys`). When it is due for a refresh that

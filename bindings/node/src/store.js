@@ -147,6 +147,11 @@ function resultOf(kind, outs) {
   return kind === NONE ? undefined : kind === TEXT ? outs[0][0] : takeFields(outs[0][0], outs[1][0]);
 }
 
+/** Whether a try call said the call would wait (ZTS_BUSY; ZTS_REFRESHING from a find). */
+function wouldWait(error) {
+  return error instanceof ZtsError && (error.status === BUSY || error.status === REFRESHING);
+}
+
 function closedError(location) {
   const error = new Error(`the zts store ${JSON.stringify(location)} is closed`);
   error.code = "ERR_ZTS_CLOSED";
@@ -335,7 +340,7 @@ export class Store {
     try {
       return this.#read(tryFn, args, kind);
     } catch (error) {
-      if (!(error instanceof ZtsError && error.status === BUSY)) {
+      if (!wouldWait(error)) {
         throw error;
       }
     }
@@ -352,7 +357,7 @@ export class Store {
       try {
         return this.#read(tryFn, args, kind);
       } catch (error) {
-        if (!(error instanceof ZtsError && (error.status === REFRESHING || error.status === BUSY))) {
+        if (!wouldWait(error)) {
           throw error;
         }
       }
@@ -459,7 +464,7 @@ export class Store {
     try {
       return unpacked(this.#read(fn, args, FIELDS));
     } catch (error) {
-      if (error instanceof ZtsError && (error.status === BUSY || error.status === REFRESHING)) {
+      if (wouldWait(error)) {
         return null;
       }
       throw error;

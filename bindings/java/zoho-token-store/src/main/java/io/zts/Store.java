@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.json.JSONObject;
 
 /**
@@ -157,22 +158,29 @@ public final class Store implements AutoCloseable {
 
     /** {@link #save} of a token given as its ten values; returns the stored token's ten values. */
     public String[] saveValues(String[] values) {
-        byte[] packed = PackedFields.pack(values);
-        if (packed == null) {
-            return valuesOf(save(asMap(values)));
-        }
-        return PackedFields.unpack(call((store, outs) -> NativeZts.zts_save_fields(store, packed, packed.length,
-                outs.out, outs.length, outs.error), Store::fields));
+        return tokenCall(values, NativeZts::zts_save_fields, this::save);
     }
 
     /** {@link #find} of a query given as its ten values; returns the stored token's ten values. */
     public String[] findValues(String[] values) {
+        return tokenCall(values, NativeZts::zts_find_fields, this::find);
+    }
+
+    /** A packed call that takes a token, or its map method (`viaJson`) where the packed form cannot carry it. */
+    private String[] tokenCall(String[] values, PackedTokenCall packedCall,
+            Function<Map<String, String>, Map<String, String>> viaJson) {
         byte[] packed = PackedFields.pack(values);
         if (packed == null) {
-            return valuesOf(find(asMap(values)));
+            return valuesOf(viaJson.apply(asMap(values)));
         }
-        return PackedFields.unpack(call((store, outs) -> NativeZts.zts_find_fields(store, packed, packed.length,
-                outs.out, outs.length, outs.error), Store::fields));
+        return PackedFields.unpack(call((store, outs) -> packedCall.invoke(store, packed, packed.length, outs.out,
+                outs.length, outs.error), Store::fields));
+    }
+
+    /** zts_save_fields or zts_find_fields. */
+    private interface PackedTokenCall {
+        int invoke(Pointer store, byte[] fields, long fieldsLen, PointerByReference outFields,
+                LongByReference outFieldsLen, PointerByReference outError);
     }
 
     /** {@link #findById}, returning the token's ten values. */
