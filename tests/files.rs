@@ -223,6 +223,47 @@ fn an_sdk_table_with_integer_ids_or_duplicates() {
     assert_eq!(user_version(&dupes), (0, 0), "the failed adoption was rolled back");
 }
 
+/// The indexes on oauthtoken, SQLite's own (the primary key's) included, by name.
+fn indexes(path: &Path) -> Vec<String> {
+    let c = Connection::open(path).unwrap();
+    let mut stmt = c.prepare("SELECT name FROM pragma_index_list('oauthtoken') ORDER BY name").unwrap();
+    let names = stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<Vec<String>>>().unwrap();
+    names
+}
+
+#[test]
+fn ids_are_indexed_once_and_stay_unique() {
+    let dir = temp_dir("id-index");
+    let path = dir.join("tokens.db");
+    open(&path).unwrap().save(&token(r#"{"access_token":"AT1"}"#)).unwrap();
+    let new_store = indexes(&path);
+    assert!(new_store.contains(&"sqlite_autoindex_oauthtoken_1".to_owned()), "{new_store:?}");
+    assert!(!new_store.contains(&"oauthtoken_id".to_owned()), "{new_store:?}");
+
+    // A store made by a zts that kept both: a read-only open leaves it, the next write open drops it.
+    Connection::open(&path).unwrap().execute_batch("CREATE UNIQUE INDEX oauthtoken_id ON oauthtoken(id)").unwrap();
+    open_with(&path, r#"{"read_only":true}"#).unwrap();
+    assert!(indexes(&path).contains(&"oauthtoken_id".to_owned()));
+    let store = open(&path).unwrap();
+    assert_eq!(indexes(&path), new_store);
+    assert_eq!(store.find_by_id("1").unwrap().access_token.as_deref(), Some("AT1"));
+    drop(store);
+    assert_eq!(user_version(&path), (APPLICATION_ID, SCHEMA_VERSION));
+    let duplicate = "INSERT INTO oauthtoken (id, access_token) VALUES ('1', 'other')";
+    assert!(Connection::open(&path).unwrap().execute(duplicate, []).is_err(), "the primary key keeps ids unique");
+
+    // A table adopted without a primary key keeps zts's unique index: it is its only one on id.
+    let bare = dir.join("bare.db");
+    let c = Connection::open(&bare).unwrap();
+    c.execute_batch(&SDK_TABLE.replace(", primary key (id)", "")).unwrap();
+    c.execute("INSERT INTO oauthtoken (id, access_token) VALUES ('1', 'AT1')", []).unwrap();
+    drop(c);
+    open(&bare).unwrap().save(&token(r#"{"access_token":"AT2"}"#)).unwrap();
+    open(&bare).unwrap();
+    assert!(indexes(&bare).contains(&"oauthtoken_id".to_owned()), "{:?}", indexes(&bare));
+    assert!(Connection::open(&bare).unwrap().execute(duplicate, []).is_err(), "oauthtoken_id keeps ids unique");
+}
+
 #[test]
 fn an_empty_sqlite_database_becomes_a_store() {
     let dir = temp_dir("empty-sqlite");

@@ -48,6 +48,16 @@ pub const MIGRATIONS: [&str; 4] = [
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
+/// Whether the table has step 1's `oauthtoken_id` beside a primary key of exactly (id), which is
+/// itself a unique index on id (every table zts creates, and the SDK's, has one): the same index twice,
+/// one more page written by every save and delete. `DROP_DUPLICATE_ID_INDEX` removes it; step 1 keeps
+/// making it, as a table adopted without a primary key needs it for unique ids. No schema version:
+/// a zts that still makes the index works the same without it.
+const HAS_DUPLICATE_ID_INDEX: &str = "SELECT coalesce(
+     EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'oauthtoken_id')
+     AND (SELECT group_concat(name) FROM pragma_table_info('oauthtoken') WHERE pk > 0) = 'id', 0)";
+const DROP_DUPLICATE_ID_INDEX: &str = "DROP INDEX IF EXISTS oauthtoken_id";
+
 /// The ten columns in SDK order, as a literal for `concat!`.
 macro_rules! columns {
     () => {
@@ -145,6 +155,9 @@ impl SqliteEngine {
             }
             engine.migrate()?;
         }
+        if !options.read_only && engine.has_duplicate_id_index()? {
+            engine.in_write_txn(|| engine.drop_duplicate_id_index())?;
+        }
         if !options.read_only {
             // Persistent in the file; done after the checks so that a refused file is never written.
             engine.conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| engine.error(e))?;
@@ -227,11 +240,22 @@ impl SqliteEngine {
                 }
             })?;
         }
+        if self.has_duplicate_id_index()? {
+            self.drop_duplicate_id_index()?;
+        }
         self.conn
             .execute_batch(&format!(
                 "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};"
             ))
             .map_err(|e| self.error(e))
+    }
+
+    fn has_duplicate_id_index(&self) -> Result<bool> {
+        self.conn.query_row(HAS_DUPLICATE_ID_INDEX, [], |r| r.get(0)).map_err(|e| self.error(e))
+    }
+
+    fn drop_duplicate_id_index(&self) -> Result<()> {
+        self.conn.execute_batch(DROP_DUPLICATE_ID_INDEX).map_err(|e| self.error(e).context("dropping the duplicate id index"))
     }
 }
 
