@@ -744,8 +744,9 @@ impl WriteTxn for SqliteTxn<'_> {
 mod tests {
     use super::*;
 
-    fn open_with(synchronous: &str) -> (SqliteEngine, PathBuf) {
-        let dir = std::env::temp_dir().join(format!("zts-sync-{}-{synchronous}", std::process::id()));
+    /// A new store in a directory of its own (`name`: the test's, as tests run at once).
+    fn open_with(name: &str, synchronous: &str) -> (SqliteEngine, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("zts-{name}-{}-{synchronous}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.db");
@@ -773,7 +774,7 @@ mod tests {
 
     #[test]
     fn a_10000_token_store_is_read_from_memory() {
-        let (mut engine, dir) = open_with("normal");
+        let (mut engine, dir) = open_with("cache", "normal");
         // 10,000 tokens with values as long as real ones: about 6 MB, three times SQLite's default cache.
         let insert =
             concat!("INSERT INTO oauthtoken (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9)");
@@ -831,7 +832,7 @@ mod tests {
         for (setting, unsynced_write, synced_write) in
             [("auto", (1, false), (2, true)), ("full", (2, true), (2, true)), ("normal", (1, true), (1, true))]
         {
-            let (mut engine, dir) = open_with(setting);
+            let (mut engine, dir) = open_with("sync", setting);
             assert_eq!(level(&mut engine, false), unsynced_write, "{setting}: a write that needs no sync");
             assert_eq!(level(&mut engine, true), synced_write, "{setting}: a write that needs one");
             assert_eq!(level(&mut engine, false), unsynced_write, "{setting}: and back");
