@@ -244,6 +244,13 @@ fn ids_are_indexed_once_and_stay_unique() {
     Connection::open(&path).unwrap().execute_batch("CREATE UNIQUE INDEX oauthtoken_id ON oauthtoken(id)").unwrap();
     open_with(&path, r#"{"read_only":true}"#).unwrap();
     assert!(indexes(&path).contains(&"oauthtoken_id".to_owned()));
+    // Nor does an open while another program holds the write lock past the timeout: it opens anyway.
+    let writer = Connection::open(&path).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let while_locked = open_with(&path, r#"{"busy_timeout_ms":50}"#).unwrap();
+    assert_eq!(while_locked.find_by_id("1").unwrap().access_token.as_deref(), Some("AT1"));
+    drop((while_locked, writer));
+    assert!(indexes(&path).contains(&"oauthtoken_id".to_owned()));
     let store = open(&path).unwrap();
     assert_eq!(indexes(&path), new_store);
     assert_eq!(store.find_by_id("1").unwrap().access_token.as_deref(), Some("AT1"));

@@ -162,7 +162,11 @@ impl SqliteEngine {
             engine.migrate()?;
         }
         if !options.read_only && engine.has_duplicate_id_index()? {
-            engine.in_write_txn(|| engine.drop_duplicate_id_index())?;
+            // Not worth failing an open for: a store busy past the timeout keeps it until a later open.
+            match engine.in_write_txn(|| engine.drop_duplicate_id_index()) {
+                Err(e) if e.status == crate::error::Status::Busy => {}
+                other => other?,
+            }
         }
         if !options.read_only {
             // Persistent in the file; done after the checks so that a refused file is never written.
